@@ -1,0 +1,90 @@
+"""The terminal door: the same flows, words and choices as the Telegram bot, in a terminal.
+
+Answers come from the keyboard or a pipe (one per line), so a walk through a flow can be
+scripted. With a pipe, each answer is echoed after the prompt so the transcript reads like a chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from bot import texts
+from bot.core import Core
+from bot.engine.events import CounsellorRequested, Event, Handoff
+from bot.engine.inputs import Nav, Text, UserInput
+from bot.i18n.catalogs import Translator
+from bot.screens import Screen
+
+CONSOLE_KEY = "console"
+_NAV_KEYS = {"b": "back", "back": "back", "m": "menu", "menu": "menu", "r": "restart", "restart": "restart",
+             "c": "counsellor", "counsellor": "counsellor"}
+_QUIT = {"q", "quit", "exit"}
+
+
+class Console:
+    def __init__(self, core: Core, lang: str, out: TextIO, echo: bool):
+        self.core = core
+        self.lang = lang
+        self.out = out
+        self.echo = echo
+        self.tr: Translator = core.catalogs.get(lang)
+
+    def print_screens(self, screens: list[Screen]) -> None:
+        for screen in screens:
+            if screen.urgent:
+                self.out.write(f"[{self.tr(texts.CONSOLE_URGENT)}]\n")
+            if screen.text:
+                self.out.write(screen.text + "\n")
+            for i, button in enumerate(screen.options, start=1):
+                self.out.write(f"  {i}. {button.label}\n")
+            self.out.write("\n")
+
+    def show(self, events: list[Event], at_start: bool = False) -> None:
+        self.print_screens(self.core.presenter.screens(events, self.tr, at_start=at_start))
+        if any(isinstance(e, (Handoff, CounsellorRequested)) for e in events):
+            self.out.write(self.tr(texts.CONSOLE_HANDOFF) + "\n\n")
+        self.out.flush()
+
+    def parse(self, line: str) -> UserInput | None:
+        word = line.strip().casefold()
+        if word in _NAV_KEYS:
+            return Nav(_NAV_KEYS[word])  # type: ignore[arg-type]
+        for button in self.core.presenter.nav(self.tr):
+            if word == button.label.strip("«» ").casefold():
+                return Nav(button.action.split(":", 1)[1])  # type: ignore[arg-type]
+        return Text(line.strip())
+
+    async def run(self, stdin: TextIO) -> int:
+        self.out.write(self.tr(texts.CONSOLE_HELP) + "\n\n")
+        reply = await self.core.conversations.start(CONSOLE_KEY, self.lang)
+        self.show(reply.events, at_start=True)
+        loop = asyncio.get_running_loop()
+        while True:
+            self.out.write("> ")
+            self.out.flush()
+            line = await loop.run_in_executor(None, stdin.readline)
+            if not line:  # end of input
+                self.out.write("\n")
+                break
+            if self.echo:
+                self.out.write(line if line.endswith("\n") else line + "\n")
+            if line.strip().casefold() in _QUIT:
+                break
+            if not line.strip():
+                continue
+            inp = self.parse(line)
+            if inp is None:
+                continue
+            reply = await self.core.conversations.handle(CONSOLE_KEY, inp, self.lang)
+            self.show(reply.events)
+        self.out.write(self.tr(texts.CONSOLE_BYE) + "\n")
+        return 0
+
+
+async def run_console(core: Core, lang: str, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+    try:
+        return await Console(core, lang, out, echo=not stdin.isatty()).run(stdin)
+    finally:
+        await core.close()

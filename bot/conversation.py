@@ -1,0 +1,83 @@
+"""One migrant step, for both doors: load the state, advance the engine, save, hand back events.
+
+The Telegram handlers and the console are thin adapters over this service, so what a migrant
+experiences is decided here once. Each call is one short transaction; nothing here talks to
+Telegram, so no transaction is ever held open across a network call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.engine.events import Event
+from bot.engine.inputs import Choose, Text, UserInput
+from bot.engine.runner import Engine
+from bot.engine.schema import QuestionNode
+from bot.engine.state import State
+from bot.i18n.catalogs import Catalogs
+from db.repositories import ConversationRepository
+
+
+@dataclass
+class Reply:
+    state: State
+    events: list[Event]
+    lang: str
+
+
+class ConversationService:
+    def __init__(self, engine: Engine, sessions: async_sessionmaker[AsyncSession], catalogs: Catalogs):
+        self.engine = engine
+        self.sessions = sessions
+        self.catalogs = catalogs
+
+    async def start(self, key: str, lang: str) -> Reply:
+        """Begin at the entry flow (``/start``), forgetting any earlier conversation."""
+        state, events = self.engine.start()
+        async with self.sessions() as session, session.begin():
+            await ConversationRepository(session).put(key, state.to_json(), lang)
+        return Reply(state, events, lang)
+
+    async def handle(self, key: str, inp: UserInput, default_lang: str) -> Reply:
+        async with self.sessions() as session, session.begin():
+            repo = ConversationRepository(session)
+            row = await repo.get(key)
+            lang = row.lang if row else default_lang
+            state = State.from_json(row.state) if row else None
+            if state is None:
+                state, events = self.engine.start()
+            else:
+                state, events = self.engine.advance(state, self._understand(state, inp, lang))
+            await repo.put(key, state.to_json(), lang)
+        return Reply(state, events, lang)
+
+    async def set_language(self, key: str, lang: str) -> Reply | None:
+        """Switch language and show the current step again in it."""
+        async with self.sessions() as session, session.begin():
+            repo = ConversationRepository(session)
+            row = await repo.get(key)
+            state = State.from_json(row.state) if row else None
+            if state is None:
+                return None
+            await repo.put(key, row.state if row else state.to_json(), lang)
+        return Reply(state, self.engine.show(state), lang)
+
+    async def forget(self, key: str) -> None:
+        async with self.sessions() as session, session.begin():
+            await ConversationRepository(session).delete(key)
+
+    def _understand(self, state: State, inp: UserInput, lang: str) -> UserInput:
+        """Typed text that equals a button's label (in the reader's language) is that button."""
+        if not isinstance(inp, Text):
+            return inp
+        node = self.engine.registry.node(state.flow, state.node)
+        if not isinstance(node, QuestionNode):
+            return inp
+        tr = self.catalogs.get(lang)
+        typed = inp.text.strip().casefold()
+        for i, option in enumerate(node.options):
+            if typed in (tr(option.label).casefold(), option.label.casefold()):
+                return Choose(i)
+        return inp

@@ -1,0 +1,112 @@
+"""Computed values: numbers and dates a flow derives from answers, the clock and official values.
+
+A flow names them in its ``compute`` block; branches compare them and texts show them. Each kind
+is a small pydantic model with one key, so flows stay data and the validator can check them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.engine.reference import ReferenceTable
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in a currency, from the official value of ``year``."""
+
+    amount: int
+    currency: str
+    year: int
+
+
+class DaysSince(BaseModel):
+    """Whole days from a date answer to today (the entry day counts as day 1 when ``inclusive``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    days_since: str
+    inclusive: bool = True
+
+
+class DaysLeft(BaseModel):
+    """Days left of ``limit`` counted from a date answer (never below zero)."""
+
+    model_config = ConfigDict(extra="forbid")
+    days_left: str
+    limit: int = Field(gt=0)
+
+
+class DaysUntil(BaseModel):
+    """Whole days from today to a date answer (negative once the date has passed)."""
+
+    model_config = ConfigDict(extra="forbid")
+    days_until: str
+
+
+class DatePlus(BaseModel):
+    """A date answer plus a number of days, e.g. the last day of a 30-day stay."""
+
+    model_config = ConfigDict(extra="forbid")
+    date_plus: str
+    days: int
+
+
+class Official(BaseModel):
+    """A multiple of an official value for the current year (``mrp: 4`` is four MRP)."""
+
+    model_config = ConfigDict(extra="forbid")
+    official: str
+    times: float = 1
+
+
+Computation = Union[DaysSince, DaysLeft, DaysUntil, DatePlus, Official]
+ComputedValue = Union[int, dt.date, Money]
+
+
+def answer_of(comp: Computation) -> str | None:
+    """The date answer a computation reads, if any."""
+    if isinstance(comp, DaysSince):
+        return comp.days_since
+    if isinstance(comp, DaysLeft):
+        return comp.days_left
+    if isinstance(comp, DaysUntil):
+        return comp.days_until
+    if isinstance(comp, DatePlus):
+        return comp.date_plus
+    return None
+
+
+def _date(raw: object) -> dt.date | None:
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            return None
+    return None
+
+
+def compute(
+    comp: Computation, answers: dict[str, object], today: dt.date, reference: ReferenceTable
+) -> ComputedValue | None:
+    """The value, or None when the answer it needs is missing."""
+    if isinstance(comp, Official):
+        value, year = reference.value_for(comp.official, today)
+        return Money(round(value * comp.times), reference.unit(comp.official), year)
+    name = answer_of(comp)
+    start = _date(answers.get(name)) if name else None
+    if start is None:
+        return None
+    if isinstance(comp, DatePlus):
+        return start + dt.timedelta(days=comp.days)
+    if isinstance(comp, DaysUntil):
+        return (start - today).days
+    elapsed = (today - start).days + (1 if isinstance(comp, DaysLeft) or comp.inclusive else 0)
+    if isinstance(comp, DaysLeft):
+        return max(comp.limit - elapsed, 0)
+    return elapsed

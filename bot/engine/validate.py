@@ -1,0 +1,232 @@
+"""Checks on the flows as a whole, after each file passed the schema.
+
+Every problem is collected (never the first one only) so an author fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from collections.abc import Iterable
+
+from bot.engine.compute import Official, answer_of
+from bot.engine.conditions import referenced_names
+from bot.engine.loader import LoadedFlow
+from bot.engine.problems import Problem
+from bot.engine.schema import (
+    TERMINAL_KINDS,
+    BranchNode,
+    GotoNode,
+    HandoffNode,
+    InfoNode,
+    InputNode,
+    Node,
+    OutcomeNode,
+    QuestionNode,
+)
+
+MESSAGE_LIMIT = 4096  # Telegram: characters of one message after entity parsing
+BUTTON_LABEL_LIMIT = 40  # beyond this a phone cuts the button text off
+MAX_OPTIONS = 12
+STALE_AFTER_DAYS = 180
+
+
+def successors(node: Node) -> list[str]:
+    """Nodes of the same flow that ``node`` can lead to."""
+    if isinstance(node, QuestionNode):
+        return [o.next for o in node.options]
+    if isinstance(node, (InputNode, InfoNode)):
+        return [node.next]
+    if isinstance(node, BranchNode):
+        return [c.next for c in node.cases] + [node.default]
+    return []
+
+
+def placeholders(text: str) -> set[str]:
+    names = set()
+    try:
+        for _, name, _, _ in string.Formatter().parse(text):
+            if name is not None:
+                names.add(name)
+    except ValueError:
+        names.add("{")  # unbalanced brace, reported below
+    return names
+
+
+def _answers_set(flows: Iterable[LoadedFlow]) -> set[str]:
+    names: set[str] = set()
+    for lf in flows:
+        for n in lf.flow.nodes:
+            if isinstance(n, QuestionNode):
+                for o in n.options:
+                    names |= set(o.set)
+            elif isinstance(n, InputNode):
+                names.add(n.save)
+    return names
+
+
+class _Checker:
+    def __init__(self, flows: dict[str, LoadedFlow], contacts: set[str] | None, official: set[str] | None,
+                 today: dt.date | None, stale_after_days: int):
+        self.flows = flows
+        self.contacts = contacts
+        self.official = official
+        self.today = today
+        self.stale_after = stale_after_days
+        self.problems: list[Problem] = []
+        self.all_answers = _answers_set(flows.values())
+
+    def add(self, lf: LoadedFlow, node: str, message: str, line: int | None = None, warn: bool = False) -> None:
+        where = line if line is not None else lf.node_lines.get(node, lf.line_of("start"))
+        self.problems.append(Problem(lf.file, where, node, message, "warning" if warn else "error"))
+
+    def run(self) -> list[Problem]:
+        for lf in self.flows.values():
+            self.check_flow(lf)
+        return sorted(set(self.problems), key=lambda p: (p.file, p.line, p.node, p.message))
+
+    def check_flow(self, lf: LoadedFlow) -> None:
+        flow = lf.flow
+        ids: dict[str, int] = {}
+        for i, n in enumerate(flow.nodes):
+            if n.id in ids:
+                self.add(lf, n.id, f"duplicate node id (first defined on line {ids[n.id]})", lf.line_of("nodes", i))
+            else:
+                ids[n.id] = lf.line_of("nodes", i)
+        nodes = {n.id: n for n in flow.nodes}
+        if flow.start not in nodes:
+            self.add(lf, "", f"start points to unknown node '{flow.start}'", lf.line_of("start"))
+        for name, comp in flow.compute.items():
+            needed = answer_of(comp)
+            if needed and needed not in self.all_answers:
+                self.add(lf, "", f"compute '{name}' reads unknown answer '{needed}'", lf.line_of("compute", name))
+            if isinstance(comp, Official) and self.official is not None and comp.official not in self.official:
+                self.add(lf, "", f"compute '{name}' uses unknown official value '{comp.official}'",
+                         lf.line_of("compute", name))
+        for stat in flow.stats:
+            if stat not in self.all_answers:
+                self.add(lf, "", f"stats names unknown answer '{stat}'", lf.line_of("stats"))
+        known_names = self.all_answers | set(flow.compute)
+        for i, n in enumerate(flow.nodes):
+            self.check_node(lf, n, i, nodes, known_names)
+        self.check_graph(lf, nodes)
+
+    def check_node(self, lf: LoadedFlow, n: Node, i: int, nodes: dict[str, Node], names: set[str]) -> None:
+        for target in successors(n):
+            if target not in nodes:
+                self.add(lf, n.id, f"points to unknown node '{target}'")
+        if isinstance(n, GotoNode):
+            other = self.flows.get(n.flow)
+            if other is None:
+                self.add(lf, n.id, f"jumps to unknown flow '{n.flow}'")
+            elif n.node and other.flow.node(n.node) is None:
+                self.add(lf, n.id, f"jumps to unknown node '{n.node}' in flow '{n.flow}'")
+        for text in self._texts(n):
+            if len(text) > MESSAGE_LIMIT:
+                self.add(lf, n.id, f"text is {len(text)} characters; Telegram allows {MESSAGE_LIMIT}")
+            for name in placeholders(text):
+                if name == "{":
+                    self.add(lf, n.id, "text has an unbalanced '{' or '}' (write '{{' for a literal brace)")
+                elif not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+                    self.add(lf, n.id, f"placeholder '{{{name}}}' must be a plain name")
+                elif name not in names:
+                    self.add(lf, n.id, f"placeholder '{{{name}}}' is neither an answer nor a computed value")
+        if isinstance(n, QuestionNode):
+            if len(n.options) > MAX_OPTIONS:
+                self.add(lf, n.id, f"{len(n.options)} options; at most {MAX_OPTIONS} fit on a phone screen")
+            for j, o in enumerate(n.options):
+                if len(o.label) > BUTTON_LABEL_LIMIT:
+                    self.add(lf, n.id, f"option {j + 1} label is {len(o.label)} characters; a phone shows "
+                             f"about {BUTTON_LABEL_LIMIT}", lf.line_of("nodes", i, "options", j, "label"))
+        if isinstance(n, BranchNode):
+            for j, case in enumerate(n.cases):
+                answers, values = referenced_names(case.when)
+                for a in sorted(answers - self.all_answers):
+                    self.add(lf, n.id, f"condition reads unknown answer '{a}'", lf.line_of("nodes", i, "cases", j))
+                for v in sorted(values - set(lf.flow.compute)):
+                    self.add(lf, n.id, f"condition reads unknown computed value '{v}'",
+                             lf.line_of("nodes", i, "cases", j))
+        if isinstance(n, (OutcomeNode, HandoffNode)) and self.contacts is not None:
+            for c in n.contacts:
+                if c not in self.contacts:
+                    self.add(lf, n.id, f"unknown contact card '{c}'")
+        if isinstance(n, OutcomeNode) and self.today is not None:
+            age = (self.today - n.verified_on).days
+            if age > self.stale_after:
+                self.add(lf, n.id, f"verified_on {n.verified_on} is {age} days old; re-check the facts",
+                         lf.line_of("nodes", i, "verified_on"), warn=True)
+            elif age < 0:
+                self.add(lf, n.id, f"verified_on {n.verified_on} is in the future")
+
+    @staticmethod
+    def _texts(n: Node) -> list[str]:
+        out = []
+        if isinstance(n, (QuestionNode, InputNode, InfoNode, OutcomeNode, HandoffNode)):
+            out.append(n.text)
+        if isinstance(n, InputNode):
+            out.append(n.reask)
+        if isinstance(n, QuestionNode):
+            out.extend(o.label for o in n.options)
+        return out
+
+    def check_graph(self, lf: LoadedFlow, nodes: dict[str, Node]) -> None:
+        flow = lf.flow
+        reachable: set[str] = set()
+        todo = [flow.start] if flow.start in nodes else []
+        while todo:
+            cur = todo.pop()
+            if cur in reachable or cur not in nodes:
+                continue
+            reachable.add(cur)
+            todo.extend(successors(nodes[cur]))
+        # Nodes reached by a jump from another flow count as reachable too.
+        for other in self.flows.values():
+            for n in other.flow.nodes:
+                if isinstance(n, GotoNode) and n.flow == flow.id and n.node in nodes:
+                    todo.append(n.node)
+        while todo:
+            cur = todo.pop()
+            if cur in reachable or cur not in nodes:
+                continue
+            reachable.add(cur)
+            todo.extend(successors(nodes[cur]))
+        for node_id in nodes:
+            if node_id not in reachable:
+                self.add(lf, node_id, "unreachable: no path from the start leads here")
+        # Dead ends: nodes from which no outcome, handoff or jump can be reached.
+        finishing = {nid for nid, n in nodes.items() if n.type in TERMINAL_KINDS}
+        changed = True
+        while changed:
+            changed = False
+            for nid, n in nodes.items():
+                if nid not in finishing and any(s in finishing for s in successors(n)):
+                    finishing.add(nid)
+                    changed = True
+        for nid in nodes:
+            if nid not in finishing:
+                self.add(lf, nid, "dead end: no outcome, handoff or jump can be reached from here")
+        # A loop of nodes that show nothing and wait for nothing would spin forever.
+        for nid, n in nodes.items():
+            if isinstance(n, BranchNode) and self._silent_cycle(nid, nodes):
+                self.add(lf, nid, "loop of branch/info nodes with no question in between")
+
+    @staticmethod
+    def _silent_cycle(start: str, nodes: dict[str, Node]) -> bool:
+        seen: set[str] = set()
+        todo = list(successors(nodes[start]))
+        while todo:
+            cur = todo.pop()
+            if cur == start:
+                return True
+            if cur in seen or cur not in nodes or not isinstance(nodes[cur], (BranchNode, InfoNode)):
+                continue
+            seen.add(cur)
+            todo.extend(successors(nodes[cur]))
+        return False
+
+
+def validate(flows: dict[str, LoadedFlow], *, contacts: set[str] | None = None, official: set[str] | None = None,
+             today: dt.date | None = None, stale_after_days: int = STALE_AFTER_DAYS) -> list[Problem]:
+    """Every problem in ``flows`` (errors and warnings), sorted by file and line."""
+    return _Checker(flows, contacts, official, today, stale_after_days).run()

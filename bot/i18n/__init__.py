@@ -1,0 +1,1 @@
+"""Translations: gettext catalogues under ``content/locales``, managed with Babel."""

@@ -1,0 +1,156 @@
+"""The catalogue workflow behind ``python -m bot i18n``: extract, update, compile, check.
+
+One template (``content/locales/messages.pot``) holds the Python strings, the flow texts and
+the contact cards. ``check`` fails on a stale template, untranslated or fuzzy entries and on
+placeholders that differ from the source, so CI catches a broken translation before a migrant
+does.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+from bot.engine.validate import placeholders
+from bot.i18n.catalogs import DOMAIN
+
+METHOD_MAP = [
+    ("bot/**.py", "python"),
+    ("flows/**.yaml", "bot.i18n.extract:extract_flows"),
+    ("content/contacts.yaml", "bot.i18n.extract:extract_contacts"),
+]
+KEYWORDS = {"N_": None}
+
+
+@dataclass
+class Paths:
+    root: Path
+
+    @property
+    def locales(self) -> Path:
+        return self.root / "content" / "locales"
+
+    @property
+    def template(self) -> Path:
+        return self.locales / f"{DOMAIN}.pot"
+
+    def po(self, lang: str) -> Path:
+        return self.locales / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+    def languages(self) -> list[str]:
+        return sorted(p.parent.parent.name for p in self.locales.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def build_template(root: Path) -> Catalog:
+    catalog = Catalog(project="Jol", version="1", msgid_bugs_address="", copyright_holder="Jol contributors",
+                      charset="utf-8")
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(root), METHOD_MAP, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True
+    ):
+        if not isinstance(message, str):
+            continue
+        flags = ("python-format",) if placeholders(message) else ()
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context, flags=flags)
+    return catalog
+
+
+def _po_bytes(catalog: Catalog) -> bytes:
+    buf = io.BytesIO()
+    write_po(buf, catalog, width=100, omit_header=False, sort_output=False, no_location=False,
+             include_previous=False)
+    return buf.getvalue()
+
+
+def extract(root: Path) -> Path:
+    paths = Paths(root)
+    paths.locales.mkdir(parents=True, exist_ok=True)
+    catalog = build_template(root)
+    catalog.creation_date = catalog.revision_date = _FIXED_DATE
+    paths.template.write_bytes(_po_bytes(catalog))
+    return paths.template
+
+
+def update(root: Path, new_langs: list[str] | None = None) -> list[Path]:
+    """Merge the template into every language (and create catalogues for ``new_langs``)."""
+    paths = Paths(root)
+    template = _read(paths.template)
+    written = []
+    for lang in sorted(set(paths.languages()) | set(new_langs or [])):
+        po = paths.po(lang)
+        if po.exists():
+            catalog = _read(po)
+        else:
+            po.parent.mkdir(parents=True, exist_ok=True)
+            catalog = Catalog(locale=lang, project="Jol", charset="utf-8")
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        catalog.creation_date = catalog.revision_date = _FIXED_DATE
+        po.write_bytes(_po_bytes(catalog))
+        written.append(po)
+    return written
+
+
+def compile_all(root: Path) -> list[Path]:
+    paths = Paths(root)
+    out = []
+    for lang in paths.languages():
+        catalog = _read(paths.po(lang))
+        mo = paths.po(lang).with_suffix(".mo")
+        with mo.open("wb") as fh:
+            write_mo(fh, catalog, use_fuzzy=False)
+        out.append(mo)
+    return out
+
+
+def check(root: Path) -> list[str]:
+    """Every catalogue problem, as 'file: message' lines (empty when all is well)."""
+    paths = Paths(root)
+    problems: list[str] = []
+    if not paths.template.exists():
+        return [f"{paths.template}: missing; run 'python -m bot i18n extract'"]
+    current = {m.id for m in build_template(root) if m.id}
+    committed = {m.id for m in _read(paths.template) if m.id}
+    if current != committed:
+        added, removed = len(current - committed), len(committed - current)
+        problems.append(f"{paths.template}: stale ({added} new, {removed} removed strings); "
+                        "run 'python -m bot i18n extract' and 'python -m bot i18n update'")
+    for lang in paths.languages():
+        po = paths.po(lang)
+        catalog = _read(po)
+        ids = {m.id for m in catalog if m.id}
+        for msgid in sorted(str(x) for x in committed - ids):
+            problems.append(f"{po}: missing entry {_short(msgid)}; run 'python -m bot i18n update'")
+        for m in catalog:
+            if not m.id or not isinstance(m.id, str):
+                continue
+            line = m.lineno or 0
+            if m.fuzzy:
+                problems.append(f"{po}:{line}: fuzzy entry {_short(m.id)}")
+            elif not m.string:
+                problems.append(f"{po}:{line}: untranslated {_short(m.id)}")
+            elif isinstance(m.string, str) and placeholders(m.string) != placeholders(m.id):
+                problems.append(f"{po}:{line}: placeholders {sorted(placeholders(m.string))} differ from the "
+                                f"source {sorted(placeholders(m.id))} in {_short(m.id)}")
+    return problems
+
+
+def _short(msgid: str) -> str:
+    flat = msgid.replace("\n", " ")
+    return repr(flat if len(flat) < 60 else flat[:57] + "...")
+
+
+def _read(path: Path) -> Catalog:
+    with path.open("rb") as fh:
+        return read_po(fh)
+
+
+# Fixed header dates keep the generated files stable in git (no churn on every run).
+import datetime as _dt  # noqa: E402
+
+_FIXED_DATE = _dt.datetime(2026, 1, 1, tzinfo=_dt.UTC)

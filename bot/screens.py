@@ -1,0 +1,117 @@
+"""What a migrant sees: engine events turned into screens (text and buttons) in their language.
+
+Both doors use this, so the console demo shows exactly the words and choices the Telegram bot
+shows. A door only decides how a screen is drawn: inline keyboards there, numbered lines here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot import texts
+from bot.engine.contacts import ContactCard
+from bot.engine.events import (
+    AskInput,
+    Event,
+    Handoff,
+    Info,
+    InvalidInput,
+    Notice,
+    NotUnderstood,
+    Outcome,
+    Question,
+)
+from bot.i18n.catalogs import Translator
+from bot.i18n.format import fill, format_value
+
+ButtonAction = str  # "opt:<index>" or "nav:<back|menu|restart|counsellor>"
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: ButtonAction
+
+
+@dataclass
+class Screen:
+    text: str
+    options: list[Button] = field(default_factory=list)
+    nav: list[Button] = field(default_factory=list)
+    urgent: bool = False
+    kind: Literal["message", "handoff", "outcome"] = "message"
+
+
+_NOTICES = {
+    "flow_changed": texts.FLOW_CHANGED,
+    "nothing_to_go_back": texts.NOTHING_TO_GO_BACK,
+    "stale_button": texts.STALE_BUTTON,
+    "reference_outdated": texts.REFERENCE_OUTDATED,
+}
+
+
+class Presenter:
+    def __init__(self, contacts: dict[str, ContactCard]):
+        self.contacts = contacts
+
+    def screens(self, events: list[Event], tr: Translator, *, at_start: bool = False) -> list[Screen]:
+        """Screens for ``events``; the last one carries the navigation buttons."""
+        out: list[Screen] = []
+        for ev in events:
+            screen = self._screen(ev, tr)
+            if screen is not None:
+                out.append(screen)
+        if out:
+            out[-1].nav = self.nav(tr, at_start=at_start)
+        return out
+
+    def nav(self, tr: Translator, *, at_start: bool = False) -> list[Button]:
+        buttons = [] if at_start else [Button(tr(texts.BACK), "nav:back")]
+        buttons.append(Button(tr(texts.MENU), "nav:menu"))
+        buttons.append(Button(tr(texts.COUNSELLOR), "nav:counsellor"))
+        return buttons
+
+    def _screen(self, ev: Event, tr: Translator) -> Screen | None:
+        lang = tr.lang
+        if isinstance(ev, Question):
+            return Screen(fill(tr(ev.text), ev.params, lang),
+                          [Button(tr(label), f"opt:{i}") for i, label in enumerate(ev.options)])
+        if isinstance(ev, AskInput):
+            text = fill(tr(ev.text), ev.params, lang)
+            return Screen(text)
+        if isinstance(ev, Info):
+            return Screen(fill(tr(ev.text), ev.params, lang))
+        if isinstance(ev, InvalidInput):
+            return Screen(tr(ev.text))
+        if isinstance(ev, NotUnderstood):
+            return Screen(tr(texts.NOT_UNDERSTOOD_END if ev.at_end else texts.NOT_UNDERSTOOD))
+        if isinstance(ev, Notice):
+            return Screen(fill(tr(_NOTICES[ev.code]), {"year": ev.year} if ev.year else {}, lang))
+        if isinstance(ev, Outcome):
+            parts = [fill(tr(ev.text), ev.params, lang)]
+            parts.extend(self._cards(ev.contacts, tr))
+            sources = "\n".join(f"• {s}" for s in ev.sources)
+            checked = fill(tr(texts.CHECKED_ON), {"date": ev.verified_on}, lang)
+            parts.append(f"{checked}\n{tr(texts.SOURCES)}\n{sources}")
+            parts.append(tr(texts.RULES_CHANGE))
+            return Screen("\n\n".join(parts), kind="outcome")
+        if isinstance(ev, Handoff):
+            parts = [fill(tr(ev.text), ev.params, lang), *self._cards(ev.contacts, tr)]
+            return Screen("\n\n".join(parts), urgent=ev.urgency == "urgent", kind="handoff")
+        return None  # FlowStarted, CounsellorRequested: the door acts on them, nothing to show
+
+    def _cards(self, names: tuple[str, ...], tr: Translator) -> list[str]:
+        out = []
+        for name in names:
+            card = self.contacts.get(name)
+            if card is None:
+                continue
+            lines = [tr(card.title)]
+            lines.extend("☎ " + fill(tr(texts.CALL), {"number": line.number, "text": tr(line.text)}, tr.lang)
+                         for line in card.lines)
+            out.append("\n".join(lines))
+        return out
+
+
+__all__ = ["Button", "Presenter", "Screen", "format_value"]

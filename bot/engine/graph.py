@@ -37,6 +37,8 @@ def describe(cond: Condition) -> str:
                        ("gt", ">"), ("ge", "≥"), ("is_set", "set:")):
         bound = getattr(cond, name)
         if bound is not None:
+            if isinstance(bound, float) and bound.is_integer():
+                bound = int(bound)
             return f"{subject} {sign} {bound}"
     return subject
 

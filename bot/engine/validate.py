@@ -75,6 +75,7 @@ class _Checker:
         self.today = today
         self.stale_after = stale_after_days
         self.problems: list[Problem] = []
+        self.broken: set[tuple[str, str]] = set()  # nodes with an unknown target: no dead-end noise
         self.all_answers = _answers_set(flows.values())
 
     def add(self, lf: LoadedFlow, node: str, message: str, line: int | None = None, warn: bool = False) -> None:
@@ -112,10 +113,23 @@ class _Checker:
             self.check_node(lf, n, i, nodes, known_names)
         self.check_graph(lf, nodes)
 
+    @staticmethod
+    def _target_paths(n: Node, i: int) -> list[tuple[str, tuple[str | int, ...]]]:
+        """Each target of ``n`` with the document path of the key that names it."""
+        if isinstance(n, QuestionNode):
+            return [(o.next, ("nodes", i, "options", j, "next")) for j, o in enumerate(n.options)]
+        if isinstance(n, BranchNode):
+            return [(c.next, ("nodes", i, "cases", j, "next")) for j, c in enumerate(n.cases)] + [
+                (n.default, ("nodes", i, "default"))]
+        if isinstance(n, (InputNode, InfoNode)):
+            return [(n.next, ("nodes", i, "next"))]
+        return []
+
     def check_node(self, lf: LoadedFlow, n: Node, i: int, nodes: dict[str, Node], names: set[str]) -> None:
-        for target in successors(n):
+        for target, path in self._target_paths(n, i):
             if target not in nodes:
-                self.add(lf, n.id, f"points to unknown node '{target}'")
+                self.add(lf, n.id, f"points to unknown node '{target}'", lf.line_of(*path))
+                self.broken.add((lf.flow.id, n.id))
         if isinstance(n, GotoNode):
             other = self.flows.get(n.flow)
             if other is None:
@@ -204,7 +218,7 @@ class _Checker:
                     finishing.add(nid)
                     changed = True
         for nid in nodes:
-            if nid not in finishing:
+            if nid not in finishing and (flow.id, nid) not in self.broken:
                 self.add(lf, nid, "dead end: no outcome, handoff or jump can be reached from here")
         # A loop of nodes that show nothing and wait for nothing would spin forever.
         for nid, n in nodes.items():

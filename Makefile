@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check bot db tests bench
 	$(BIN)/mypy bot db
 	$(BIN)/lint-imports
-	$(BIN)/python -m bot check --today 2026-11-26
+	$(BIN)/python -m bot check
 	$(BIN)/python -m bot i18n check
 
 i18n: $(STAMP)  ## after editing texts: refresh the template and every catalogue

@@ -131,6 +131,32 @@ def cmd_i18n(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    token = settings.bot_token.get_secret_value() if settings.bot_token else ""
+    if not token:
+        print("BOT_TOKEN is not set. Create a bot with @BotFather in Telegram, then put its token in .env "
+              "(see .env.example) or the environment.\nTo try the bot without Telegram, run 'make demo'.",
+              file=sys.stderr)
+        return 2
+    from bot.logs import setup_logging
+
+    setup_logging(settings.log_level, token)
+    from bot.app import MissingToken
+    from bot.engine.problems import FlowError
+    from bot.serve import run_bot
+    from bot.webhook import WebhookConfigError
+
+    try:
+        return asyncio.run(run_bot(settings, webhook=args.webhook))
+    except MissingToken as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except (WebhookConfigError, FlowError, RuntimeError) as exc:
+        print(f"cannot start: {exc}", file=sys.stderr)
+        return 2
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     from db.engine import make_engine
     from db.migrate import upgrade
@@ -152,6 +178,10 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Jol, a counselling bot for labour migrants.")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("run", help="run the bot on Telegram (needs BOT_TOKEN)")
+    p.add_argument("--webhook", action="store_true", help="receive updates by webhook (WEBHOOK_URL, WEBHOOK_SECRET)")
+    p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("check", help="validate the flow files; every problem with file:line and node")
     p.add_argument("path", nargs="?", help="folder of flow files (default: flows/)")

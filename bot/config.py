@@ -16,13 +16,32 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
+    # Telegram
     bot_token: SecretStr | None = None
     bot_api_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = 8080
+    webhook_path: str = "/telegram"
+    polling_timeout: int = Field(default=25, ge=0, le=50)
+
+    # Storage
+    data_dir: Path = Path("data")
     database_url: str = "sqlite+aiosqlite:///data/jol.sqlite"
+    redis_url: str | None = None
+    pseudonym_secret: SecretStr | None = None
+
+    # Content
     flows_dir: Path = PROJECT_ROOT / "flows"
     content_dir: Path = PROJECT_ROOT / "content"
     default_language: str = "ru"
     stale_after_days: int = Field(default=180, gt=0)
+
+    # Privacy and operations
+    conversation_retention_days: int = Field(default=30, gt=0)
+    shutdown_timeout: float = Field(default=20.0, gt=0)
+    log_level: str = "INFO"
 
     @property
     def locales_dir(self) -> Path:

@@ -25,6 +25,7 @@ class Reply:
     state: State
     events: list[Event]
     lang: str
+    duplicate: bool = False  # the update was handled before: nothing changed, the step is shown again
 
 
 class ConversationService:
@@ -33,35 +34,55 @@ class ConversationService:
         self.sessions = sessions
         self.catalogs = catalogs
 
-    async def start(self, key: str, lang: str) -> Reply:
-        """Begin at the entry flow (``/start``), forgetting any earlier conversation."""
+    async def start(self, key: str, lang: str, *, counted: bool | None = None, update_id: int | None = None) -> Reply:
+        """Begin at the entry flow (``/start``), forgetting where an earlier conversation was."""
         state, events = self.engine.start()
         async with self.sessions() as session, session.begin():
-            await ConversationRepository(session).put(key, state.to_json(), lang)
+            await ConversationRepository(session).put(key, state.to_json(), lang, counted=counted,
+                                                      update_id=update_id)
         return Reply(state, events, lang)
 
-    async def handle(self, key: str, inp: UserInput, default_lang: str) -> Reply:
+    async def language(self, key: str) -> str | None:
+        """The language this migrant chose, or None if they have not talked to the bot yet."""
+        async with self.sessions() as session:
+            row = await ConversationRepository(session).get(key)
+            return row.lang if row else None
+
+    async def handle(self, key: str, inp: UserInput, default_lang: str, *, update_id: int | None = None) -> Reply:
+        """Advance one step. With ``update_id``, an update seen before changes nothing."""
         async with self.sessions() as session, session.begin():
             repo = ConversationRepository(session)
             row = await repo.get(key)
             lang = row.lang if row else default_lang
             state = State.from_json(row.state) if row else None
+            if state is not None and row is not None and update_id is not None and row.last_update is not None \
+                    and update_id <= row.last_update:
+                return Reply(state, self.engine.show(state), lang, duplicate=True)
             if state is None:
                 state, events = self.engine.start()
             else:
                 state, events = self.engine.advance(state, self._understand(state, inp, lang))
-            await repo.put(key, state.to_json(), lang)
+            await repo.put(key, state.to_json(), lang, update_id=update_id)
         return Reply(state, events, lang)
 
+    async def current(self, key: str) -> Reply | None:
+        """The current step again, without changing anything."""
+        async with self.sessions() as session:
+            row = await ConversationRepository(session).get(key)
+            state = State.from_json(row.state) if row else None
+            if row is None or state is None:
+                return None
+            return Reply(state, self.engine.show(state), row.lang)
+
     async def set_language(self, key: str, lang: str) -> Reply | None:
-        """Switch language and show the current step again in it."""
+        """Switch language; the current step again (None when there is no conversation yet)."""
         async with self.sessions() as session, session.begin():
             repo = ConversationRepository(session)
             row = await repo.get(key)
             state = State.from_json(row.state) if row else None
-            if state is None:
+            if row is None or state is None:
                 return None
-            await repo.put(key, row.state if row else state.to_json(), lang)
+            await repo.put(key, row.state, lang)
         return Reply(state, self.engine.show(state), lang)
 
     async def forget(self, key: str) -> None:

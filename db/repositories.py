@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Conversation, utcnow
+from db.models import Conversation, FsmRecord, InboxUpdate, utcnow
+
+
+def _insert_ignoring_duplicates(session: AsyncSession, table: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table)
 
 
 class ConversationRepository:
@@ -17,13 +26,20 @@ class ConversationRepository:
     async def get(self, key: str) -> Conversation | None:
         return await self.session.get(Conversation, key)
 
-    async def put(self, key: str, state: str, lang: str, now: dt.datetime | None = None) -> None:
+    async def put(self, key: str, state: str, lang: str, *, update_id: int | None = None,
+                  counted: bool | None = None, now: dt.datetime | None = None) -> None:
         row = await self.session.get(Conversation, key)
         when = now or utcnow()
         if row is None:
-            self.session.add(Conversation(key=key, state=state, lang=lang, updated_at=when))
-        else:
-            row.state, row.lang, row.updated_at = state, lang, when
+            row = Conversation(key=key, state=state, lang=lang, updated_at=when, last_update=update_id,
+                               counted=True if counted is None else counted)
+            self.session.add(row)
+            return
+        row.state, row.lang, row.updated_at = state, lang, when
+        if update_id is not None:
+            row.last_update = update_id
+        if counted is not None:
+            row.counted = counted
 
     async def delete(self, key: str) -> None:
         await self.session.execute(delete(Conversation).where(Conversation.key == key))
@@ -33,5 +49,79 @@ class ConversationRepository:
         return int(getattr(result, "rowcount", 0) or 0)
 
     async def count(self) -> int:
-        rows = await self.session.execute(select(Conversation.key))
-        return len(rows.all())
+        return int((await self.session.execute(select(func.count()).select_from(Conversation))).scalar_one())
+
+
+class InboxRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def add_many(self, rows: Sequence[tuple[int, str, str]]) -> int:
+        """Store (update_id, key, payload) rows; ones already stored are ignored. Returns the new count."""
+        if not rows:
+            return 0
+        stmt = _insert_ignoring_duplicates(self.session, InboxUpdate).values(
+            [{"update_id": u, "key": k, "payload": p, "status": "pending", "attempts": 0, "received_at": utcnow()}
+             for u, k, p in rows]
+        ).on_conflict_do_nothing(index_elements=["update_id"]).returning(InboxUpdate.update_id)
+        return len((await self.session.execute(stmt)).all())
+
+    async def pending(self, limit: int = 500) -> list[InboxUpdate]:
+        rows = await self.session.execute(
+            select(InboxUpdate).where(InboxUpdate.status == "pending").order_by(InboxUpdate.update_id).limit(limit)
+        )
+        return list(rows.scalars())
+
+    async def max_update_id(self) -> int | None:
+        return (await self.session.execute(select(func.max(InboxUpdate.update_id)))).scalar_one_or_none()
+
+    async def start_attempt(self, update_id: int) -> int:
+        row = await self.session.get(InboxUpdate, update_id)
+        if row is None:
+            return 0
+        row.attempts += 1
+        return row.attempts
+
+    async def finish(self, update_id: int, status: str = "done") -> None:
+        await self.session.execute(
+            update(InboxUpdate).where(InboxUpdate.update_id == update_id).values(status=status, payload=None)
+        )
+
+    async def status(self, update_id: int) -> str | None:
+        row = await self.session.get(InboxUpdate, update_id)
+        return row.status if row else None
+
+    async def purge_handled(self, before: dt.datetime) -> int:
+        result = await self.session.execute(
+            delete(InboxUpdate).where(InboxUpdate.status != "pending", InboxUpdate.received_at < before)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+class FsmRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def get(self, key: str) -> FsmRecord | None:
+        return await self.session.get(FsmRecord, key)
+
+    async def set_state(self, key: str, state: str | None) -> None:
+        row = await self.session.get(FsmRecord, key)
+        if row is None:
+            self.session.add(FsmRecord(key=key, state=state, data="{}", updated_at=utcnow()))
+        else:
+            row.state, row.updated_at = state, utcnow()
+
+    async def set_data(self, key: str, data: str) -> None:
+        row = await self.session.get(FsmRecord, key)
+        if row is None:
+            self.session.add(FsmRecord(key=key, state=None, data=data, updated_at=utcnow()))
+        else:
+            row.data, row.updated_at = data, utcnow()
+
+    async def delete(self, key: str) -> None:
+        await self.session.execute(delete(FsmRecord).where(FsmRecord.key == key))
+
+    async def delete_idle(self, before: dt.datetime) -> int:
+        result = await self.session.execute(delete(FsmRecord).where(FsmRecord.updated_at < before))
+        return int(getattr(result, "rowcount", 0) or 0)

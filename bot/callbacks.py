@@ -1,0 +1,33 @@
+"""Button payloads. Packed by aiogram's CallbackData, always far below Telegram's 64 bytes."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class Pick(CallbackData, prefix="o"):
+    """An option of the current question, pressed on the message shown at ``step``."""
+
+    index: int
+    step: int
+
+
+class Go(CallbackData, prefix="n"):
+    """Navigation: back, menu, restart or counsellor."""
+
+    action: str
+    step: int
+
+
+class SetLanguage(CallbackData, prefix="l"):
+    lang: str
+
+
+class Consent(CallbackData, prefix="c"):
+    """The privacy notice: ``counted`` is False for 'do not count me'."""
+
+    counted: bool
+
+
+class Forget(CallbackData, prefix="f"):
+    confirm: bool

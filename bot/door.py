@@ -1,0 +1,125 @@
+"""The Telegram door: what each migrant action does, in terms of the shared services.
+
+Handlers stay one line long; this class turns a migrant's action into service calls and the
+reply into Telegram messages. It holds no per-user state of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from aiogram import Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import texts
+from bot.callbacks import Consent, Forget, SetLanguage
+from bot.conversation import ConversationService, Reply
+from bot.engine.events import CounsellorRequested, Handoff
+from bot.engine.inputs import UserInput
+from bot.i18n.catalogs import Catalogs, Translator
+from bot.i18n.languages import native_name
+from bot.render import Outgoing, deliver, to_messages
+from bot.screens import Presenter
+
+CAMPAIGN_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+@dataclass
+class TelegramDoor:
+    bot: Bot
+    conversations: ConversationService
+    presenter: Presenter
+    catalogs: Catalogs
+    languages: list[str]
+    retention_days: int
+    counsellors_connected: bool = False
+
+    async def ask_language(self, chat_id: int, suggested: str, tr: Translator, state: FSMContext,
+                           campaign: str | None = None) -> None:
+        if campaign and CAMPAIGN_CODE.match(campaign):
+            await state.update_data(campaign=campaign)
+        order = [suggested] + [code for code in self.languages if code != suggested]
+        rows = [[InlineKeyboardButton(text=("✓ " if code == suggested else "") + native_name(code),
+                                      callback_data=SetLanguage(lang=code).pack())] for code in order]
+        await self.bot.send_message(chat_id=chat_id, text=tr(texts.CHOOSE_LANGUAGE),
+                                    reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+    async def chose_language(self, chat_id: int, message_id: int | None, key: str, lang: str,
+                             state: FSMContext) -> None:
+        if lang not in self.languages:
+            return
+        tr = self.catalogs.get(lang)
+        reply = await self.conversations.set_language(key, lang)
+        if reply is not None:  # a returning migrant: the step they were at, in the new language
+            await self._remove_buttons(chat_id, message_id)
+            await self.send(chat_id, reply)
+            return
+        await state.update_data(lang=lang)
+        markup = InlineKeyboardMarkup(inline_keyboard=[
+            [InlineKeyboardButton(text=tr(texts.CONSENT_YES), callback_data=Consent(counted=True).pack())],
+            [InlineKeyboardButton(text=tr(texts.CONSENT_NO_STATS), callback_data=Consent(counted=False).pack())],
+        ])
+        await self._edit_or_send(chat_id, message_id, tr(texts.PRIVACY_SHORT), markup)
+
+    async def consented(self, chat_id: int, message_id: int | None, key: str, counted: bool, fallback_lang: str,
+                        state: FSMContext, update_id: int | None) -> None:
+        data = await state.get_data()
+        lang = data.get("lang") or fallback_lang
+        await state.clear()
+        await self._remove_buttons(chat_id, message_id)
+        reply = await self.conversations.start(key, lang, counted=counted, update_id=update_id)
+        await self.send(chat_id, reply, at_start=True)
+
+    async def step(self, chat_id: int, key: str, inp: UserInput, lang: str, tr: Translator, state: FSMContext,
+                   *, update_id: int | None, pressed_message_id: int | None = None) -> None:
+        if await self.conversations.language(key) is None:  # never started, or erased with /forget
+            await self.ask_language(chat_id, lang, tr, state)
+            return
+        reply = await self.conversations.handle(key, inp, lang, update_id=update_id)
+        await self.send(chat_id, reply, pressed_message_id=pressed_message_id)
+
+    async def show_current(self, chat_id: int, key: str, lang: str, tr: Translator, state: FSMContext,
+                           note: str | None = None) -> None:
+        reply = await self.conversations.current(key)
+        if note:
+            await self.bot.send_message(chat_id=chat_id, text=tr(note))
+        if reply is None:
+            await self.ask_language(chat_id, lang, tr, state)
+        else:
+            await self.send(chat_id, reply)
+
+    async def send(self, chat_id: int, reply: Reply, *, pressed_message_id: int | None = None,
+                   at_start: bool = False) -> None:
+        tr = self.catalogs.get(reply.lang)
+        screens = self.presenter.screens(reply.events, tr, at_start=at_start)
+        messages = to_messages(screens, reply.state.step)
+        if not self.counsellors_connected and any(isinstance(e, (Handoff, CounsellorRequested)) for e in reply.events):
+            messages.append(Outgoing(tr(texts.NO_COUNSELLORS)))
+        await deliver(self.bot, chat_id, messages, pressed_message_id=pressed_message_id)
+
+    async def info(self, chat_id: int, tr: Translator, text: str, **params: object) -> None:
+        await self.bot.send_message(chat_id=chat_id, text=tr(text).format(**params) if params else tr(text))
+
+    async def ask_forget(self, chat_id: int, tr: Translator) -> None:
+        markup = InlineKeyboardMarkup(inline_keyboard=[
+            [InlineKeyboardButton(text=tr(texts.FORGET_YES), callback_data=Forget(confirm=True).pack()),
+             InlineKeyboardButton(text=tr(texts.FORGET_NO), callback_data=Forget(confirm=False).pack())],
+        ])
+        await self.bot.send_message(chat_id=chat_id, text=tr(texts.FORGET_ASK), reply_markup=markup)
+
+    async def forget(self, chat_id: int, message_id: int | None, key: str, confirm: bool, tr: Translator,
+                     state: FSMContext) -> None:
+        if confirm:
+            await self.conversations.forget(key)
+            await state.clear()
+        await self._edit_or_send(chat_id, message_id, tr(texts.FORGET_DONE if confirm else texts.FORGET_KEPT), None)
+
+    async def _edit_or_send(self, chat_id: int, message_id: int | None, text: str,
+                            markup: InlineKeyboardMarkup | None) -> None:
+        await deliver(self.bot, chat_id, [Outgoing(text, markup, editable=True)], pressed_message_id=message_id)
+
+    async def _remove_buttons(self, chat_id: int, message_id: int | None) -> None:
+        if message_id is not None:
+            await deliver(self.bot, chat_id, [], pressed_message_id=message_id)

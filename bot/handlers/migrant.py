@@ -1,0 +1,123 @@
+"""Migrants in a private chat: commands, buttons and typed answers. Each handler is one call."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message, Update
+
+from bot import texts
+from bot.callbacks import Consent, Forget, Go, Pick, SetLanguage
+from bot.door import TelegramDoor
+from bot.engine.inputs import Choose, Nav, Text
+from bot.i18n.catalogs import Translator
+
+LONGEST_ANSWER = 500  # characters; anything longer is a story for a person, not an answer
+
+
+def _message_id(query: CallbackQuery) -> int | None:
+    return query.message.message_id if query.message else None
+
+
+def _chat_id(query: CallbackQuery) -> int:
+    return query.message.chat.id if query.message else query.from_user.id
+
+
+async def start(message: Message, command: CommandObject, door: TelegramDoor, lang: str, tr: Translator,
+                state: FSMContext) -> None:
+    await door.ask_language(message.chat.id, lang, tr, state, campaign=command.args)
+
+
+async def language(message: Message, door: TelegramDoor, lang: str, tr: Translator, state: FSMContext) -> None:
+    await door.ask_language(message.chat.id, lang, tr, state)
+
+
+async def chose_language(query: CallbackQuery, callback_data: SetLanguage, door: TelegramDoor, key: str,
+                         state: FSMContext) -> None:
+    await door.chose_language(_chat_id(query), _message_id(query), key, callback_data.lang, state)
+
+
+async def consented(query: CallbackQuery, callback_data: Consent, door: TelegramDoor, key: str, lang: str,
+                    state: FSMContext, event_update: Update) -> None:
+    await door.consented(_chat_id(query), _message_id(query), key, callback_data.counted, lang, state,
+                         event_update.update_id)
+
+
+async def menu(message: Message, door: TelegramDoor, key: str, lang: str, tr: Translator, state: FSMContext,
+               event_update: Update) -> None:
+    await door.step(message.chat.id, key, Nav("menu"), lang, tr, state, update_id=event_update.update_id)
+
+
+async def help_(message: Message, door: TelegramDoor, tr: Translator) -> None:
+    await door.info(message.chat.id, tr, texts.HELP)
+
+
+async def privacy(message: Message, door: TelegramDoor, tr: Translator) -> None:
+    await door.info(message.chat.id, tr, texts.PRIVACY_FULL, days=door.retention_days)
+
+
+async def forget(message: Message, door: TelegramDoor, tr: Translator) -> None:
+    await door.ask_forget(message.chat.id, tr)
+
+
+async def forget_answer(query: CallbackQuery, callback_data: Forget, door: TelegramDoor, key: str, tr: Translator,
+                        state: FSMContext) -> None:
+    await door.forget(_chat_id(query), _message_id(query), key, callback_data.confirm, tr, state)
+
+
+async def pick(query: CallbackQuery, callback_data: Pick, door: TelegramDoor, key: str, lang: str, tr: Translator,
+               state: FSMContext, event_update: Update) -> None:
+    await door.step(_chat_id(query), key, Choose(callback_data.index, callback_data.step), lang, tr, state,
+                    update_id=event_update.update_id, pressed_message_id=_message_id(query))
+
+
+async def navigate(query: CallbackQuery, callback_data: Go, door: TelegramDoor, key: str, lang: str, tr: Translator,
+                   state: FSMContext, event_update: Update) -> None:
+    await door.step(_chat_id(query), key, Nav(callback_data.action, callback_data.step), lang, tr,  # type: ignore[arg-type]
+                    state, update_id=event_update.update_id, pressed_message_id=_message_id(query))
+
+
+async def too_long(message: Message, door: TelegramDoor, key: str, lang: str, tr: Translator,
+                   state: FSMContext) -> None:
+    await door.show_current(message.chat.id, key, lang, tr, state, note=texts.TOO_LONG)
+
+
+async def typed(message: Message, door: TelegramDoor, key: str, lang: str, tr: Translator, state: FSMContext,
+                event_update: Update) -> None:
+    await door.step(message.chat.id, key, Text(message.text or ""), lang, tr, state,
+                    update_id=event_update.update_id)
+
+
+async def not_text(message: Message, door: TelegramDoor, key: str, lang: str, tr: Translator,
+                   state: FSMContext) -> None:
+    await door.show_current(message.chat.id, key, lang, tr, state, note=texts.NOT_TEXT)
+
+
+async def unknown_button(query: CallbackQuery, door: TelegramDoor, key: str, lang: str, tr: Translator,
+                         state: FSMContext) -> None:
+    """A forged or outdated payload: say so, and show where the conversation is."""
+    await door.show_current(_chat_id(query), key, lang, tr, state, note=texts.STALE_BUTTON)
+
+
+def build_router() -> Router:
+    """A fresh router with every migrant handler, in the order they are tried."""
+    router = Router(name="migrant")
+    router.message.filter(F.chat.type == "private")
+    router.callback_query.filter(F.message.chat.type == "private")
+    router.message.register(start, CommandStart())
+    router.message.register(language, Command("language"))
+    router.callback_query.register(chose_language, SetLanguage.filter())
+    router.callback_query.register(consented, Consent.filter())
+    router.message.register(menu, Command("menu"))
+    router.message.register(help_, Command("help"))
+    router.message.register(privacy, Command("privacy"))
+    router.message.register(forget, Command("forget"))
+    router.callback_query.register(forget_answer, Forget.filter())
+    router.callback_query.register(pick, Pick.filter())
+    router.callback_query.register(navigate, Go.filter(F.action.in_({"back", "menu", "restart", "counsellor"})))
+    router.message.register(too_long, F.text.len() > LONGEST_ANSWER)
+    router.message.register(typed, F.text)
+    router.message.register(not_text)
+    router.callback_query.register(unknown_button)
+    return router

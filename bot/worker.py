@@ -1,0 +1,94 @@
+"""Handles stored updates: different people at once, each person's updates one at a time, in order.
+
+An update is marked done only after its handler finished, so one interrupted by a crash is
+handled again at the next start (the conversation service then sees it was already applied and
+changes nothing). An update whose handler keeps failing is marked failed and reported, never
+retried forever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.inbox import Inbox, Pending
+
+log = logging.getLogger("jol.worker")
+Handler = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class UpdateWorker:
+    def __init__(self, inbox: Inbox, handle: Handler, *, concurrency: int = 64, max_attempts: int = 3):
+        self.inbox = inbox
+        self.handle = handle
+        self.max_attempts = max_attempts
+        self._slots = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self._queued: set[int] = set()
+        self._queues: dict[str, asyncio.Queue[Pending]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.handled = 0
+        self.failed = 0
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Pick up pending updates until ``stop`` is set, then let the running ones finish."""
+        while not stop.is_set():
+            self._wake.clear()
+            for item in await self.inbox.pending():
+                if item.update_id not in self._queued:
+                    self._enqueue(item)
+            waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+            await asyncio.wait(waiters, timeout=1.0, return_when=asyncio.FIRST_COMPLETED)
+            for w in waiters:
+                w.cancel()
+
+    def _enqueue(self, item: Pending) -> None:
+        self._queued.add(item.update_id)
+        queue = self._queues.get(item.key)
+        if queue is None:
+            queue = self._queues[item.key] = asyncio.Queue()
+            task = asyncio.create_task(self._drain(item.key, queue))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        queue.put_nowait(item)
+
+    async def _drain(self, key: str, queue: asyncio.Queue[Pending]) -> None:
+        try:
+            while not queue.empty():
+                item = queue.get_nowait()
+                async with self._slots:
+                    await self._process(item)
+                self._queued.discard(item.update_id)
+        finally:
+            self._queues.pop(key, None)
+
+    async def _process(self, item: Pending) -> None:
+        attempts = await self.inbox.begin(item.update_id)
+        if attempts > self.max_attempts:
+            log.error("update %s failed %d times; giving up on it", item.update_id, attempts - 1)
+            await self.inbox.finish(item.update_id, "failed")
+            self.failed += 1
+            return
+        try:
+            await self.handle(item.payload)
+        except Exception:
+            log.exception("update %s could not be handled", item.update_id)
+            await self.inbox.finish(item.update_id, "failed")
+            self.failed += 1
+            return
+        await self.inbox.finish(item.update_id)
+        self.handled += 1
+
+    async def drain(self, timeout: float) -> bool:
+        """Wait for the updates being handled; True if all finished in time."""
+        if not self._tasks:
+            return True
+        done, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+        for task in pending:
+            task.cancel()
+        return not pending

@@ -157,6 +157,28 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    from bot.retention import purge
+    from db.engine import make_engine, make_sessionmaker
+    from db.migrate import upgrade
+    from db.models import utcnow
+
+    settings = _settings(args)
+
+    async def main() -> None:
+        engine = make_engine(settings.database_url)
+        try:
+            await upgrade(engine)
+            result = await purge(make_sessionmaker(engine), settings.conversation_retention_days, utcnow())
+        finally:
+            await engine.dispose()
+        print(f"deleted {result.conversations} conversations idle for over {settings.conversation_retention_days} "
+              f"days, {result.fsm} old states and {result.updates} handled updates")
+
+    asyncio.run(main())
+    return 0
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     from db.engine import make_engine
     from db.migrate import upgrade
@@ -206,6 +228,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["extract", "update", "compile", "check", "all"])
     p.add_argument("--add", nargs="*", help="with update: start catalogues for these languages")
     p.set_defaults(func=cmd_i18n)
+
+    p = sub.add_parser("purge", help="delete data past its retention period (the bot also does this daily)")
+    p.add_argument("--database-url")
+    p.set_defaults(func=cmd_purge)
 
     p = sub.add_parser("migrate", help="create or upgrade the database schema")
     p.add_argument("--database-url")

@@ -7,7 +7,6 @@ row already there and is ignored. The payload is erased as soon as the update ha
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +14,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.pseudonym import Pseudonymizer
-from db.models import utcnow
 from db.repositories import InboxRepository
 
 _SENDER_FIELDS = ("message", "edited_message", "callback_query", "my_chat_member", "chat_member",
@@ -70,7 +68,3 @@ class Inbox:
         async with self.sessions() as session:
             last = await InboxRepository(session).max_update_id()
             return last + 1 if last is not None else None
-
-    async def purge(self, older_than: dt.timedelta = dt.timedelta(days=2)) -> int:
-        async with self.sessions() as session, session.begin():
-            return await InboxRepository(session).purge_handled(utcnow() - older_than)

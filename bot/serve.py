@@ -20,7 +20,9 @@ from aiohttp import web
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.polling import Poller, PollingStopped
+from bot.retention import purge
 from bot.webhook import check_secret, webhook_app
+from db.models import utcnow
 
 log = logging.getLogger("jol")
 
@@ -41,9 +43,21 @@ def single_instance(lock_file: Path) -> Iterator[None]:
         os.close(fd)
 
 
+async def _purge_daily(app: App, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        result = await purge(app.core.sessions, app.settings.conversation_retention_days, utcnow())
+        log.info("retention: deleted %d idle conversations, %d old states, %d handled updates",
+                 result.conversations, result.fsm, result.updates)
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=24 * 3600)
+        except TimeoutError:
+            pass
+
+
 async def _serve(app: App, webhook: bool, stop: asyncio.Event) -> None:
     settings = app.settings
     worker_task = asyncio.create_task(app.worker.run(stop))
+    purge_task = asyncio.create_task(_purge_daily(app, stop))
     runner: web.AppRunner | None = None
     try:
         await app.set_commands()
@@ -66,6 +80,7 @@ async def _serve(app: App, webhook: bool, stop: asyncio.Event) -> None:
     finally:
         stop.set()
         await worker_task
+        await purge_task
         finished = await app.worker.drain(settings.shutdown_timeout)
         if not finished:
             log.warning("stopped with updates still being handled; they will be handled at the next start")
@@ -81,7 +96,6 @@ async def run_bot(settings: Settings, webhook: bool) -> int:
         loop.add_signal_handler(sig, stop.set)
     try:
         with single_instance(settings.data_dir / "jol.lock"):
-            await app.inbox.purge()
             await _serve(app, webhook, stop)
     except PollingStopped as exc:
         log.error("%s", exc)

@@ -6,6 +6,7 @@ shows. A door only decides how a screen is drawn: inline keyboards there, number
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -89,17 +90,22 @@ class Presenter:
         if isinstance(ev, Notice):
             return Screen(fill(tr(_NOTICES[ev.code]), {"year": ev.year} if ev.year else {}, lang))
         if isinstance(ev, Outcome):
-            parts = [fill(tr(ev.text), ev.params, lang)]
-            parts.extend(self._cards(ev.contacts, tr))
-            sources = "\n".join(f"• {s}" for s in ev.sources)
-            checked = fill(tr(texts.CHECKED_ON), {"date": ev.verified_on}, lang)
-            parts.append(f"{checked}\n{tr(texts.SOURCES)}\n{sources}")
-            parts.append(tr(texts.RULES_CHANGE))
+            parts = [fill(tr(ev.text), ev.params, lang), *self._cards(ev.contacts, tr),
+                     *self._footer(ev.sources, ev.verified_on, tr)]
             return Screen("\n\n".join(parts), kind="outcome")
         if isinstance(ev, Handoff):
-            parts = [fill(tr(ev.text), ev.params, lang), *self._cards(ev.contacts, tr)]
+            parts = [fill(tr(ev.text), ev.params, lang), *self._cards(ev.contacts, tr),
+                     *self._footer(ev.sources, ev.verified_on, tr)]
             return Screen("\n\n".join(parts), urgent=ev.urgency == "urgent", kind="handoff")
         return None  # FlowStarted, CounsellorRequested: the door acts on them, nothing to show
+
+    @staticmethod
+    def _footer(sources: tuple[str, ...], verified_on: dt.date | None, tr: Translator) -> list[str]:
+        if not sources or verified_on is None:
+            return []
+        listed = "\n".join(f"• {s}" for s in sources)
+        checked = fill(tr(texts.CHECKED_ON), {"date": verified_on}, tr.lang)
+        return [f"{checked}\n{tr(texts.SOURCES)}\n{listed}", tr(texts.RULES_CHANGE)]
 
     def _cards(self, names: tuple[str, ...], tr: Translator) -> list[str]:
         out = []
@@ -108,8 +114,11 @@ class Presenter:
             if card is None:
                 continue
             lines = [tr(card.title)]
-            lines.extend("☎ " + fill(tr(texts.CALL), {"number": line.number, "text": tr(line.text)}, tr.lang)
-                         for line in card.lines)
+            for line in card.lines:
+                if line.number:
+                    lines.append("☎ " + fill(tr(texts.CALL), {"number": line.number, "text": tr(line.text)}, tr.lang))
+                else:
+                    lines.append("• " + tr(line.text))
             out.append("\n".join(lines))
         return out
 

@@ -55,6 +55,14 @@ class DatePlus(BaseModel):
     days: int
 
 
+class CountOf(BaseModel):
+    """How many of the named answers have a given value (e.g. how many screening answers are 'yes')."""
+
+    model_config = ConfigDict(extra="forbid")
+    count_of: list[str] = Field(min_length=1)
+    value: str | int | bool = "yes"
+
+
 class Official(BaseModel):
     """A multiple of an official value for the current year (``mrp: 4`` is four MRP)."""
 
@@ -63,8 +71,16 @@ class Official(BaseModel):
     times: float = 1
 
 
-Computation = Union[DaysSince, DaysLeft, DaysUntil, DatePlus, Official]
+Computation = Union[DaysSince, DaysLeft, DaysUntil, DatePlus, CountOf, Official]
 ComputedValue = Union[int, dt.date, Money]
+
+
+def answers_of(comp: Computation) -> list[str]:
+    """Every answer a computation reads."""
+    if isinstance(comp, CountOf):
+        return list(comp.count_of)
+    single = answer_of(comp)
+    return [single] if single else []
 
 
 def answer_of(comp: Computation) -> str | None:
@@ -95,6 +111,8 @@ def compute(
     comp: Computation, answers: dict[str, object], today: dt.date, reference: ReferenceTable
 ) -> ComputedValue | None:
     """The value, or None when the answer it needs is missing."""
+    if isinstance(comp, CountOf):
+        return sum(1 for name in comp.count_of if answers.get(name) == comp.value)
     if isinstance(comp, Official):
         value, year = reference.value_for(comp.official, today)
         return Money(round(value * comp.times), reference.unit(comp.official), year)

@@ -13,8 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class ContactLine(BaseModel):
+    """A number to call, or (without ``number``) an office and where it is."""
+
     model_config = ConfigDict(extra="forbid")
-    number: str = Field(min_length=1)
+    number: str | None = None
     text: str = Field(min_length=1)
 
 

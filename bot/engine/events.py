@@ -117,6 +117,8 @@ class Handoff(Event):
     category: str
     contacts: tuple[str, ...] = ()
     params: dict[str, Param] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+    verified_on: dt.date | None = None
 
 
 @dataclass(frozen=True)

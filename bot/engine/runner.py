@@ -187,7 +187,7 @@ class Engine:
                                   tuple(node.contacts), node.offer_counsellor, self._params(state, node.text, events)))
         elif isinstance(node, HandoffNode):
             events.append(Handoff(flow, node.id, node.text, node.urgency, node.category, tuple(node.contacts),
-                                  self._params(state, node.text, events)))
+                                  self._params(state, node.text, events), tuple(node.sources), node.verified_on))
 
     def _branch(self, state: State, node: BranchNode) -> str:
         flow = self._flow(state.flow)

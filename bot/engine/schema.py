@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.engine.compute import Computation
 from bot.engine.conditions import Condition
@@ -91,13 +91,25 @@ class OutcomeNode(_Node):
 
 
 class HandoffNode(_Node):
-    """Hand the conversation to a human counsellor."""
+    """Hand the conversation to a human counsellor.
+
+    A handoff that also states facts (an overstay's fines, a deadline) gives their ``sources``
+    and ``verified_on`` like an outcome does.
+    """
 
     type: Literal["handoff"]
     text: str = Field(min_length=1)
     urgency: Literal["normal", "urgent"] = "normal"
     category: Annotated[str, Field(pattern=ID_PATTERN)]
     contacts: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+    verified_on: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _facts_need_both(self) -> HandoffNode:
+        if bool(self.sources) != (self.verified_on is not None):
+            raise ValueError("a handoff that states facts needs both 'sources' and 'verified_on'")
+        return self
 
 
 class GotoNode(_Node):

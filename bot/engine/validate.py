@@ -10,7 +10,7 @@ import re
 import string
 from collections.abc import Iterable
 
-from bot.engine.compute import Official, answer_of
+from bot.engine.compute import Official, answers_of
 from bot.engine.conditions import referenced_names
 from bot.engine.loader import LoadedFlow
 from bot.engine.problems import Problem
@@ -99,9 +99,10 @@ class _Checker:
         if flow.start not in nodes:
             self.add(lf, "", f"start points to unknown node '{flow.start}'", lf.line_of("start"))
         for name, comp in flow.compute.items():
-            needed = answer_of(comp)
-            if needed and needed not in self.all_answers:
-                self.add(lf, "", f"compute '{name}' reads unknown answer '{needed}'", lf.line_of("compute", name))
+            for needed in answers_of(comp):
+                if needed not in self.all_answers:
+                    self.add(lf, "", f"compute '{name}' reads unknown answer '{needed}'",
+                             lf.line_of("compute", name))
             if isinstance(comp, Official) and self.official is not None and comp.official not in self.official:
                 self.add(lf, "", f"compute '{name}' uses unknown official value '{comp.official}'",
                          lf.line_of("compute", name))
@@ -165,7 +166,7 @@ class _Checker:
             for c in n.contacts:
                 if c not in self.contacts:
                     self.add(lf, n.id, f"unknown contact card '{c}'")
-        if isinstance(n, OutcomeNode) and self.today is not None:
+        if isinstance(n, (OutcomeNode, HandoffNode)) and n.verified_on is not None and self.today is not None:
             age = (self.today - n.verified_on).days
             if age > self.stale_after:
                 self.add(lf, n.id, f"verified_on {n.verified_on} is {age} days old; re-check the facts",

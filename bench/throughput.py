@@ -1,0 +1,720 @@
+"""Throughput, latency and memory of the whole bot, next to a bare aiogram echo bot.
+
+Run from the project root::
+
+    python bench/throughput.py            # full run, about 1.5 minutes on 2 cores
+    python bench/throughput.py --quick    # smoke run, about 20 s
+
+Two child processes are measured one after the other, each with a fresh local fake Bot API
+server (``tests/fake_telegram.py``, 127.0.0.1 only) and the bot in the same event loop:
+
+* ``echo``: a bare aiogram ``Dispatcher`` (MemoryStorage) run by ``dp.start_polling(...,
+  handle_as_tasks=True)``; it echoes every text (with a two-button keyboard, so that buttons can
+  be pressed) and answers + edits on every button press;
+* ``pipeline``: the real Jol app (``build_app`` + ``Poller`` + ``UpdateWorker``, as ``bot/serve.py``
+  runs them): getUpdates -> SQLite inbox -> worker -> Dispatcher -> handlers -> engine + SQLite
+  conversation state -> sendMessage/editMessageText/answerCallbackQuery.
+
+Both get the same traffic from simulated migrants: first contact (``/start``, language, privacy
+notice, ``/menu``), then the work-permit questions again and again, answered by pressing buttons
+or typing ("2", "1", "hello", a date, "no", ``/menu``).  An update counts as *handled* when the
+bot has finished with it (pipeline: the inbox row is marked done; echo: the dispatcher returned).
+
+Phases, in each child:
+
+1. closed loop: ``--users`` people, each sends the next update as soon as the previous one is
+   handled, until ``--updates`` updates are handled -> updates/s at saturation;
+2. open loop: updates offered at a fixed ``--rate`` (200/s) for a few seconds -> latency from the
+   push to the first reply (sendMessage/editMessageText) the fake server records for that chat;
+3. memory: ``--conversations`` (10,000) more people, each with a stored conversation (the
+   pipeline's are inserted directly into its database), each send one message, all at once (a
+   burst) -> burst updates/s and peak RSS of the process.
+
+The fake server's own records are trimmed as the run goes, so both children carry the same
+fake-server and driver overhead and the RSS difference is the bot's.  The run is bounded: every
+phase has a count and a time limit, and the parent kills a child that overruns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import datetime as dt
+import gc
+import json
+import logging
+import os
+import platform
+import pstats
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.fake_telegram import FakeTelegram  # noqa: E402
+
+TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
+TODAY = dt.date(2026, 11, 26)
+RESULT_MARK = "BENCH-RESULT "
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+# What a migrant does: ("type", text) or ("press", button label).  The echo bot has no such
+# buttons, so there a press takes its first button instead.
+ONBOARDING: tuple[tuple[str, str], ...] = (
+    ("type", "/start"), ("press", "English"), ("press", "OK, continue"), ("type", "/menu"),
+)
+CYCLE: tuple[tuple[str, str], ...] = (
+    ("press", "Work permit"),   # menu -> which passport (edited in place)
+    ("type", "2"),              # Uzbekistan -> an info message + who is the employer
+    ("press", "A family"),      # -> do you have a permit
+    ("type", "1"),              # Yes -> does it name your region
+    ("press", "Yes"),           # -> last day of the permit (date input)
+    ("type", "hello"),          # not a date -> asked again
+    ("type", "31.12.2027"),     # -> changed employer?
+    ("type", "no"),             # -> outcome
+    ("type", "/menu"),          # -> the menu again
+)
+REPLY_METHODS = frozenset({"sendMessage", "editMessageText"})
+KEEP_MESSAGES = 8  # per chat, in the fake server; older ones are forgotten to keep memory flat
+
+
+@dataclass
+class Sizes:
+    users: int
+    updates: int
+    rate: float
+    latency_seconds: float
+    conversations: int
+    closed_limit: float  # seconds
+    burst_limit: float
+
+
+FULL = Sizes(users=500, updates=5000, rate=200.0, latency_seconds=10.0, conversations=10_000,
+             closed_limit=60.0, burst_limit=60.0)
+QUICK = Sizes(users=100, updates=1000, rate=200.0, latency_seconds=3.0, conversations=2_000,
+              closed_limit=20.0, burst_limit=20.0)
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * PAGE / 2**20
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+# --------------------------------------------------------------------------- the fake server
+
+
+class BenchTelegram(FakeTelegram):
+    """The strict fake, reporting replies to the driver and forgetting what is no longer needed."""
+
+    def __init__(self, on_reply: Callable[[int, float], None]) -> None:
+        super().__init__(TOKEN, callback_ttl=600.0)
+        self.on_reply = on_reply
+        self.failed_calls: dict[str, int] = {}
+
+    async def _execute(self, name: str, handler: Any, raw: dict[str, Any], files: Any, *,
+                       source: str = "http") -> tuple[int, dict[str, Any]]:
+        status, body = await super()._execute(name, handler, raw, files, source=source)
+        if status != 200:
+            key = f"{name} {status}"
+            self.failed_calls[key] = self.failed_calls.get(key, 0) + 1
+        elif name in REPLY_METHODS:
+            chat_id = int(raw.get("chat_id", 0))
+            self.on_reply(chat_id, time.perf_counter())
+            if name == "sendMessage":
+                self.forget_old(chat_id)
+        if len(self.requests) > 4000:
+            del self.requests[:-200]
+            del self.sent[:-200]
+            del self.edits[:-200]
+        return status, body
+
+    def forget_old(self, chat_id: int) -> None:
+        last = self._last_message_id.get(chat_id, 0)
+        for message_id in range(last - KEEP_MESSAGES - 4, last - KEEP_MESSAGES + 1):
+            self.messages.pop((chat_id, message_id), None)
+
+    def latest_with_buttons(self, chat_id: int) -> dict[str, Any] | None:
+        last = self._last_message_id.get(chat_id, 0)
+        for message_id in range(last, last - KEEP_MESSAGES, -1):
+            message = self.messages.get((chat_id, message_id))
+            if message and message.get("from", {}).get("id") == self.bot_id and self.button_data(message):
+                return message
+        return None
+
+    def forget_history(self) -> None:
+        self.deliveries.clear()
+        self.confirmed_ids.clear()
+        self.requests.clear()
+        self.sent.clear()
+        self.edits.clear()
+
+
+# --------------------------------------------------------------------------- the simulated migrants
+
+
+@dataclass
+class Person:
+    id: int
+    pos: int = 0
+    query_id: str | None = None
+
+
+@dataclass
+class Sent:
+    update_id: int
+    chat_id: int
+    pushed: float
+    done: asyncio.Future[float]
+    first_reply: float | None = None
+
+
+class Driver:
+    """Pushes the migrants' updates into the fake server and notices when they are handled."""
+
+    def __init__(self) -> None:
+        self.tg = BenchTelegram(self.on_reply)
+        self._inflight: dict[int, Sent] = {}
+        self._awaiting_reply: dict[int, Sent] = {}
+        self.script_misses = 0
+        self.not_ok = 0
+
+    def people(self, first_id: int, count: int) -> list[Person]:
+        for uid in range(first_id, first_id + count):
+            self.tg.user(uid, "Migrant", language_code="en")
+        return [Person(uid) for uid in range(first_id, first_id + count)]
+
+    def on_reply(self, chat_id: int, at: float) -> None:
+        sent = self._awaiting_reply.pop(chat_id, None)
+        if sent is not None:
+            sent.first_reply = at
+
+    def on_done(self, update_id: int, ok: bool = True) -> None:
+        sent = self._inflight.pop(update_id, None)
+        if not ok:
+            self.not_ok += 1
+        if sent is not None and not sent.done.done():
+            sent.done.set_result(time.perf_counter())
+
+    def act(self, person: Person, text: str | None = None) -> Sent:
+        """The person's next step (or ``text``); returns what to wait for."""
+        tg = self.tg
+        if person.query_id is not None:  # the previous press was handled: forget it
+            tg.callback_queries.pop(person.query_id, None)
+            person.query_id = None
+        if text is None:
+            kind, value = ONBOARDING[person.pos] if person.pos < len(ONBOARDING) else \
+                CYCLE[(person.pos - len(ONBOARDING)) % len(CYCLE)]
+            person.pos += 1
+        else:
+            kind, value = "type", text
+        update: dict[str, Any]
+        message = tg.latest_with_buttons(person.id) if kind == "press" else None
+        if kind == "press" and message is not None:
+            data = None
+            for row in message["reply_markup"]["inline_keyboard"]:
+                for button in row:
+                    if data is None and value in str(button.get("text", "")):
+                        data = button.get("callback_data")
+            if data is None:
+                self.script_misses += 1
+                data = tg.button_data(message)[0]
+            update = tg.press_button(person.id, message, data)
+            person.query_id = update["callback_query"]["id"]
+        else:
+            if kind == "press":
+                self.script_misses += 1
+            update = tg.push_message(person.id, value)
+            tg.forget_old(person.id)
+        loop = asyncio.get_running_loop()
+        sent = Sent(int(update["update_id"]), person.id, time.perf_counter(), loop.create_future())
+        self._inflight[sent.update_id] = sent
+        self._awaiting_reply[person.id] = sent
+        return sent
+
+
+class BotDied(Exception):
+    pass
+
+
+async def wait_handled(sent: Sent, deadline: float, bot_task: asyncio.Task[Any]) -> bool:
+    remaining = deadline - time.perf_counter()
+    if bot_task.done():
+        raise BotDied(repr(bot_task.exception()) if not bot_task.cancelled() else "cancelled")
+    if remaining <= 0:
+        return False
+    try:
+        await asyncio.wait_for(asyncio.shield(sent.done), remaining)
+    except TimeoutError:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- the two bots
+
+
+class EchoBot:
+    kind = "echo"
+
+    async def start(self, base_url: str, driver: Driver) -> asyncio.Task[Any]:
+        from aiogram import Bot, Dispatcher, F, Router
+        from aiogram.client.session.aiohttp import AiohttpSession
+        from aiogram.client.telegram import TelegramAPIServer
+        from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+        keyboard = InlineKeyboardMarkup(inline_keyboard=[[
+            InlineKeyboardButton(text="A", callback_data="a"), InlineKeyboardButton(text="B", callback_data="b"),
+        ]])
+        router = Router()
+        presses = iter(range(1, 10**9))
+
+        @router.message(F.text)
+        async def echo(message: Message) -> None:
+            await message.answer(message.text or "", reply_markup=keyboard)
+
+        @router.callback_query()
+        async def pressed(query: CallbackQuery) -> None:
+            await query.answer()
+            if isinstance(query.message, Message):
+                await query.message.edit_text(f"pressed {query.data} #{next(presses)}", reply_markup=keyboard)
+
+        async def handled(handler: Callable[[Any, dict[str, Any]], Awaitable[Any]], event: Update,
+                          data: dict[str, Any]) -> Any:
+            try:
+                return await handler(event, data)
+            finally:
+                driver.on_done(event.update_id)
+
+        self.dispatcher = Dispatcher()
+        self.dispatcher.update.outer_middleware(handled)
+        self.dispatcher.include_router(router)
+        self.bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(base_url)))
+        return asyncio.create_task(self.dispatcher.start_polling(
+            self.bot, handle_as_tasks=True, handle_signals=False, polling_timeout=10,
+        ))
+
+    async def seed(self, people: list[Person]) -> None:
+        return None
+
+    async def stop(self, task: asyncio.Task[Any]) -> dict[str, Any]:
+        if not task.done():
+            await self.dispatcher.stop_polling()
+        await asyncio.wait_for(task, 10)
+        return {}
+
+
+class PipelineBot:
+    kind = "pipeline"
+
+    async def start(self, base_url: str, driver: Driver) -> asyncio.Task[Any]:
+        from bot.app import build_app
+        from bot.config import Settings
+        from bot.polling import Poller
+
+        self.dir = Path(tempfile.mkdtemp(prefix="jol-bench-"))
+        settings = Settings(  # type: ignore[call-arg]
+            bot_token=TOKEN, bot_api_url=base_url, database_url=f"sqlite+aiosqlite:///{self.dir}/jol.sqlite",
+            data_dir=self.dir, pseudonym_secret="bench-secret-long-enough-for-hmac-sha256", _env_file=None,
+        )
+        self.app = app = await build_app(settings, today=lambda: TODAY)
+        finish = app.inbox.finish
+
+        async def finished(update_id: int, status: str = "done") -> None:
+            await finish(update_id, status)
+            driver.on_done(update_id, ok=status == "done")
+
+        app.inbox.finish = finished  # type: ignore[method-assign]
+        self.stop_event = asyncio.Event()
+        self.worker_task = asyncio.create_task(app.worker.run(self.stop_event))
+        poller = Poller(app.bot, app.inbox, app.worker, timeout=10)
+        return asyncio.create_task(poller.run(self.stop_event))
+
+    async def seed(self, people: list[Person]) -> None:
+        """Stored conversations for ``people``, as ``/start`` + consent leaves them (at the first question)."""
+        from db.models import Conversation, utcnow
+
+        state, _ = self.app.core.engine.start()
+        as_json = state.to_json()
+        key = self.app.inbox.pseudonymize.user
+        for first in range(0, len(people), 1000):
+            async with self.app.core.sessions() as session, session.begin():
+                session.add_all([
+                    Conversation(key=key(p.id), state=as_json, lang="en", updated_at=utcnow(), last_update=None,
+                                 counted=True)
+                    for p in people[first:first + 1000]
+                ])
+
+    async def stop(self, task: asyncio.Task[Any]) -> dict[str, Any]:
+        from db.repositories import ConversationRepository
+
+        self.stop_event.set()
+        await asyncio.wait_for(task, 10)
+        await asyncio.wait_for(self.worker_task, 10)
+        await self.app.worker.drain(5)
+        async with self.app.core.sessions() as session:
+            conversations = await ConversationRepository(session).count()
+        extra = {"failed": self.app.worker.failed, "conversations": conversations}
+        await self.app.close()
+        extra["db_mb"] = sum(p.stat().st_size for p in self.dir.glob("jol.sqlite*")) / 2**20
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return extra
+
+
+# --------------------------------------------------------------------------- the phases
+
+
+async def closed_loop(driver: Driver, people: list[Person], total: int, limit: float,
+                      bot_task: asyncio.Task[Any]) -> dict[str, Any]:
+    remaining = total
+    handled: list[float] = []
+    timeouts = 0
+    start = time.perf_counter()
+    deadline = start + limit
+    cpu = cpu_seconds()
+
+    async def walk(person: Person) -> None:
+        nonlocal remaining, timeouts
+        while remaining > 0 and time.perf_counter() < deadline:
+            remaining -= 1
+            sent = driver.act(person)
+            if not await wait_handled(sent, deadline, bot_task):
+                timeouts += 1
+                return
+            handled.append(sent.done.result())
+
+    await asyncio.gather(*(walk(p) for p in people))
+    seconds = (max(handled) if handled else time.perf_counter()) - start
+    return {"updates": len(handled), "seconds": seconds, "rate": len(handled) / seconds if seconds else 0.0,
+            "cpu_ms_per_update": 1000 * (cpu_seconds() - cpu) / max(1, len(handled)), "timeouts": timeouts,
+            "complete": len(handled) == total}
+
+
+async def open_loop(driver: Driver, people: list[Person], rate: float, duration: float,
+                    bot_task: asyncio.Task[Any]) -> dict[str, Any]:
+    count = int(rate * duration)
+    idle = deque(people)
+    records: list[Sent] = []
+    waiting: set[asyncio.Task[None]] = set()
+    no_idle_person = 0
+    start = time.perf_counter()
+    hard_deadline = start + duration * 2 + 10
+
+    async def handled(person: Person, sent: Sent) -> None:
+        if await wait_handled(sent, hard_deadline, bot_task):
+            idle.append(person)
+
+    i = 0
+    while i < count and time.perf_counter() < hard_deadline:
+        due = start + i / rate
+        now = time.perf_counter()
+        if now < due:
+            await asyncio.sleep(due - now)
+        if not idle:  # everyone is still waiting for an answer: the bot is saturated
+            no_idle_person += 1
+            await asyncio.sleep(0.002)
+            continue
+        person = idle.popleft()
+        sent = driver.act(person)
+        records.append(sent)
+        task = asyncio.create_task(handled(person, sent))
+        waiting.add(task)
+        task.add_done_callback(waiting.discard)
+        i += 1
+    offered_for = time.perf_counter() - start
+    if waiting:
+        await asyncio.wait(set(waiting), timeout=max(0.1, hard_deadline - time.perf_counter()))
+    reply = [1000 * (s.first_reply - s.pushed) for s in records if s.first_reply is not None]
+    done = [1000 * (s.done.result() - s.pushed) for s in records if s.done.done()]
+    return {
+        "offered": len(records), "seconds": offered_for, "offered_rate": len(records) / offered_for,
+        "no_idle_person": no_idle_person, "replies": len(reply), "handled": len(done),
+        "reply_p50_ms": percentile(reply, 50), "reply_p99_ms": percentile(reply, 99),
+        "reply_max_ms": max(reply) if reply else None,
+        "done_p50_ms": percentile(done, 50), "done_p99_ms": percentile(done, 99),
+    }
+
+
+async def burst(driver: Driver, people: list[Person], limit: float, bot_task: asyncio.Task[Any]) -> dict[str, Any]:
+    start = time.perf_counter()
+    cpu = cpu_seconds()
+    sent = [driver.act(p, text="hello") for p in people]
+    pushed = time.perf_counter() - start
+    deadline = start + limit
+    finished = 0
+    last = start
+    for item in sent:
+        if not await wait_handled(item, deadline, bot_task):
+            break
+        finished += 1
+        last = max(last, item.done.result())
+    last = max([last] + [s.done.result() for s in sent if s.done.done()])
+    finished = sum(1 for s in sent if s.done.done())
+    seconds = last - start
+    return {"updates": finished, "seconds": seconds, "rate": finished / seconds if seconds else 0.0,
+            "push_seconds": pushed, "cpu_ms_per_update": 1000 * (cpu_seconds() - cpu) / max(1, finished),
+            "complete": finished == len(people)}
+
+
+class WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+        self.first: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+        if len(self.first) < 5:
+            self.first.append(f"{record.name}: {record.getMessage()}"[:300])
+
+
+async def run_child(kind: str, sizes: Sizes, profile: str | None) -> dict[str, Any]:
+    warnings = WarningCounter()
+    logging.basicConfig(level=logging.WARNING, handlers=[warnings])
+    driver = Driver()
+    base_url = await driver.tg.start()
+    runner: EchoBot | PipelineBot = EchoBot() if kind == "echo" else PipelineBot()
+    bot_task = await runner.start(base_url, driver)
+    result: dict[str, Any] = {"kind": kind, "sizes": asdict(sizes)}
+    gc.collect()
+    result["rss_start_mb"] = rss_mb()
+    result["peak_start_mb"] = peak_rss_mb()
+    try:
+        people = driver.people(1_000_001, sizes.users)
+        profiler = cProfile.Profile() if profile else None
+        if profiler:
+            profiler.enable()
+        result["closed"] = await closed_loop(driver, people, sizes.updates, sizes.closed_limit, bot_task)
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(profile)
+        result["latency"] = await open_loop(driver, people, sizes.rate, sizes.latency_seconds, bot_task)
+        driver.tg.forget_history()
+        gc.collect()
+        result["rss_before_conversations_mb"] = rss_mb()
+        result["peak_before_conversations_mb"] = peak_rss_mb()
+        crowd = driver.people(5_000_001, sizes.conversations)
+        seeding = time.perf_counter()
+        await runner.seed(crowd)
+        result["seed_seconds"] = time.perf_counter() - seeding
+        result["burst"] = await burst(driver, crowd, sizes.burst_limit, bot_task)
+        result["peak_mb"] = peak_rss_mb()
+        gc.collect()
+        result["rss_end_mb"] = rss_mb()
+    finally:
+        result.update(await runner.stop(bot_task))
+        await driver.tg.stop()
+    result["script_misses"] = driver.script_misses
+    result["not_ok"] = driver.not_ok
+    result["failed_calls"] = driver.tg.failed_calls
+    result["fake_errors"] = [repr(e) for e in driver.tg.internal_errors[:5]]
+    result["warnings"] = warnings.count
+    result["first_warnings"] = warnings.first
+    return result
+
+
+# --------------------------------------------------------------------------- the parent: run both, print
+
+
+def fmt(value: float | None, unit: str = "", digits: int = 0) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:,.{digits}f}{unit}"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def report(echo: dict[str, Any], jol: dict[str, Any], sizes: Sizes, quick: bool) -> list[str]:
+    cores = os.cpu_count() or 1
+    lines = [
+        f"Jol throughput benchmark (fake Bot API on 127.0.0.1, SQLite, {cores} cores"
+        f"{', --quick' if quick else ''})",
+        f"Python {platform.python_version()}, {sizes.users:,} simulated users; echo = bare aiogram "
+        "start_polling(handle_as_tasks=True), MemoryStorage",
+        "",
+        f"{'':34}{'echo bot':>13}{'Jol pipeline':>15}{'ratio':>8}   target",
+    ]
+
+    def row(label: str, e: str, j: str, ratio: str = "", target: str = "") -> None:
+        lines.append(f"{label:34}{e:>13}{j:>15}{ratio:>8}   {target}".rstrip())
+
+    ce, cj = echo["closed"], jol["closed"]
+    ratio_closed = cj["rate"] / ce["rate"] if ce["rate"] else 0.0
+    row(f"updates/s ({sizes.users} users, closed loop)", fmt(ce["rate"]), fmt(cj["rate"]), f"{ratio_closed:.2f}",
+        f">= 0.50  {verdict(ratio_closed >= 0.5)}")
+    be, bj = echo["burst"], jol["burst"]
+    ratio_burst = bj["rate"] / be["rate"] if be["rate"] else 0.0
+    row(f"updates/s (burst, {sizes.conversations:,} users)", fmt(be["rate"]), fmt(bj["rate"]),
+        f"{ratio_burst:.2f}", f">= 0.50  {verdict(ratio_burst >= 0.5)}")
+    row("CPU ms per update (closed loop)", fmt(ce["cpu_ms_per_update"], digits=2),
+        fmt(cj["cpu_ms_per_update"], digits=2), f"{cj['cpu_ms_per_update'] / ce['cpu_ms_per_update']:.1f}x")
+    le, lj = echo["latency"], jol["latency"]
+    rate = f"@{sizes.rate:.0f}/s"
+    row(f"p50 latency {rate} (first reply)", fmt(le["reply_p50_ms"], " ms", 1), fmt(lj["reply_p50_ms"], " ms", 1))
+    p99 = lj["reply_p99_ms"]
+    row(f"p99 latency {rate} (first reply)", fmt(le["reply_p99_ms"], " ms", 1), fmt(p99, " ms", 1), "",
+        f"<= 50 ms {verdict(p99 is not None and p99 <= 50)}")
+    row(f"p99 until fully handled {rate}", fmt(le["done_p99_ms"], " ms", 1), fmt(lj["done_p99_ms"], " ms", 1))
+    row("offered load achieved", fmt(le["offered_rate"], "/s"), fmt(lj["offered_rate"], "/s"))
+    row("RSS after start-up", fmt(echo["rss_start_mb"], " MB", 1), fmt(jol["rss_start_mb"], " MB", 1))
+    grown = jol["peak_mb"] - jol["peak_before_conversations_mb"]
+    row(f"peak RSS (incl. {sizes.conversations:,} conversations)", fmt(echo["peak_mb"], " MB", 1),
+        fmt(jol["peak_mb"], " MB", 1))
+    extra = jol["peak_mb"] - echo["peak_mb"]
+    row("  pipeline minus echo", "", f"+{extra:.1f} MB", "", f"<= +50 MB {verdict(extra <= 50)}")
+    row(f"  growth during the {sizes.conversations:,}-user burst", f"+{echo['peak_mb'] - echo['peak_before_conversations_mb']:.1f} MB",
+        f"+{grown:.1f} MB")
+    lines.append("")
+    lines.append(f"(a) pipeline throughput >= 0.5 x echo:          {verdict(ratio_closed >= 0.5)} "
+                 f"({ratio_closed:.2f} closed loop, {ratio_burst:.2f} burst)")
+    lines.append(f"(b) p99 latency <= 50 ms at {sizes.rate:.0f} updates/s:      {verdict(p99 is not None and p99 <= 50)} "
+                 f"({fmt(p99, ' ms', 1)})")
+    note = "" if sizes.conversations >= 10_000 else f"; only {sizes.conversations:,} conversations in this run"
+    lines.append(f"(c) 10,000 conversations <= +50 MB peak RSS:    {verdict(extra <= 50)} (+{extra:.1f} MB{note})")
+    lines.append("")
+    lines.append(
+        f"Pipeline: {jol.get('conversations', 0):,} conversations stored, SQLite files {jol.get('db_mb', 0):.1f} MB, "
+        f"{cj['updates']:,} + {lj['handled']:,} + {bj['updates']:,} updates handled, "
+        f"{jol.get('failed', 0)} failed. Seeding {sizes.conversations:,} conversations took {jol['seed_seconds']:.1f} s."
+    )
+    problems = []
+    for result in (echo, jol):
+        name = result["kind"]
+        if not result["closed"]["complete"] or not result["burst"]["complete"]:
+            problems.append(f"{name}: a phase hit its time limit (closed {result['closed']['updates']}, "
+                            f"burst {result['burst']['updates']})")
+        if result["latency"]["no_idle_person"]:
+            problems.append(f"{name}: saturated at {sizes.rate:.0f}/s ({result['latency']['no_idle_person']} waits "
+                            "with every user waiting for an answer)")
+        if result["script_misses"] and name == "pipeline":
+            problems.append(f"{name}: {result['script_misses']} steps did not find the expected button")
+        if result["failed_calls"]:
+            problems.append(f"{name}: failed Bot API calls {result['failed_calls']}")
+        if result["fake_errors"] or result["not_ok"]:
+            problems.append(f"{name}: fake server errors {result['fake_errors']}, not handled {result['not_ok']}")
+        if result["warnings"]:
+            problems.append(f"{name}: {result['warnings']} log warnings, e.g. {result['first_warnings'][:2]}")
+    if problems:
+        lines.append("Notes: " + "; ".join(problems))
+    return lines
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="a ~20 s smoke run with smaller numbers")
+    parser.add_argument("--users", type=int, help="simulated users in the closed and open loops (default 500)")
+    parser.add_argument("--updates", type=int, help="updates handled in the closed loop (default 5000)")
+    parser.add_argument("--rate", type=float, help="offered load of the latency phase, updates/s (default 200)")
+    parser.add_argument("--latency-seconds", type=float, help="length of the latency phase (default 10)")
+    parser.add_argument("--conversations", type=int, help="stored conversations + burst size (default 10000)")
+    parser.add_argument("--only", choices=("echo", "pipeline"), help="measure one bot and print its raw JSON")
+    parser.add_argument("--profile", metavar="DIR", help="write cProfile stats of the closed loop to DIR")
+    parser.add_argument("--json", metavar="FILE", help="also write both raw results to FILE")
+    parser.add_argument("--child", choices=("echo", "pipeline"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    for name in ("users", "updates", "rate", "latency_seconds", "conversations"):
+        value = getattr(args, name)
+        if value is not None and value <= 0:
+            parser.error(f"--{name.replace('_', '-')} must be positive")
+    return args
+
+
+def sizes_from(args: argparse.Namespace) -> Sizes:
+    base = QUICK if args.quick else FULL
+    sizes = Sizes(**asdict(base))
+    for name in ("users", "updates", "rate", "latency_seconds", "conversations"):
+        if getattr(args, name) is not None:
+            setattr(sizes, name, type(getattr(base, name))(getattr(args, name)))
+    sizes.users = min(sizes.users, 100_000)
+    sizes.conversations = min(sizes.conversations, 200_000)
+    return sizes
+
+
+def child_args(args: argparse.Namespace) -> list[str]:
+    out = ["--quick"] if args.quick else []
+    for name in ("users", "updates", "rate", "latency_seconds", "conversations"):
+        if getattr(args, name) is not None:
+            out += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
+    return out
+
+
+def run_in_child(kind: str, args: argparse.Namespace, sizes: Sizes) -> dict[str, Any]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, *child_args(args)]
+    if args.profile:
+        command += ["--profile", args.profile]
+    budget = 30 + sizes.closed_limit + sizes.latency_seconds * 2 + 10 + sizes.burst_limit + 60
+    started = time.perf_counter()
+    print(f"measuring the {kind} bot ...", file=sys.stderr, flush=True)
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=budget)
+    except subprocess.TimeoutExpired as exc:
+        raise SystemExit(f"the {kind} child did not finish within {budget:.0f} s\n{exc.stderr or ''}") from None
+    for line in done.stdout.splitlines():
+        if line.startswith(RESULT_MARK):
+            result: dict[str, Any] = json.loads(line[len(RESULT_MARK):])
+            result["wall_seconds"] = time.perf_counter() - started
+            return result
+    raise SystemExit(f"the {kind} child failed (exit {done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}")
+
+
+def child_main(args: argparse.Namespace) -> None:
+    sizes = sizes_from(args)
+    profile = None
+    if args.profile and args.child:
+        Path(args.profile).mkdir(parents=True, exist_ok=True)
+        profile = str(Path(args.profile) / f"{args.child}.prof")
+    result = asyncio.run(run_child(args.child, sizes, profile))
+    print(RESULT_MARK + json.dumps(result), flush=True)
+    if profile:
+        stats = pstats.Stats(profile, stream=sys.stderr)
+        stats.sort_stats("tottime").print_stats(25)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    if args.child:
+        child_main(args)
+        return
+    sizes = sizes_from(args)
+    if args.only:
+        print(json.dumps(run_in_child(args.only, args, sizes), indent=2))
+        return
+    echo = run_in_child("echo", args, sizes)
+    jol = run_in_child("pipeline", args, sizes)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"echo": echo, "pipeline": jol}, indent=2))
+    print("\n".join(report(echo, jol, sizes, args.quick)))
+    print(f"(measured in {echo['wall_seconds'] + jol['wall_seconds']:.0f} s)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

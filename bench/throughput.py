@@ -468,19 +468,39 @@ async def burst(driver: Driver, people: list[Person], limit: float, bot_task: as
     sent = [driver.act(p, text="hello") for p in people]
     pushed = time.perf_counter() - start
     deadline = start + limit
-    finished = 0
-    last = start
     for item in sent:
         if not await wait_handled(item, deadline, bot_task):
             break
-        finished += 1
-        last = max(last, item.done.result())
-    last = max([last] + [s.done.result() for s in sent if s.done.done()])
+    last = max([start] + [s.done.result() for s in sent if s.done.done()])
     finished = sum(1 for s in sent if s.done.done())
     seconds = last - start
     return {"updates": finished, "seconds": seconds, "rate": finished / seconds if seconds else 0.0,
             "push_seconds": pushed, "cpu_ms_per_update": 1000 * (cpu_seconds() - cpu) / max(1, finished),
             "complete": finished == len(people)}
+
+
+class GcPauses:
+    """Time spent in the cyclic garbage collector, per generation (a source of latency spikes)."""
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.count = [0, 0, 0]
+        self.total = [0.0, 0.0, 0.0]
+        self.longest = [0.0, 0.0, 0.0]
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self.started = time.perf_counter()
+            return
+        generation = info["generation"]
+        took = time.perf_counter() - self.started
+        self.count[generation] += 1
+        self.total[generation] += took
+        self.longest[generation] = max(self.longest[generation], took)
+
+    def summary(self) -> dict[str, Any]:
+        return {"count": self.count, "total_ms": [round(1000 * t, 1) for t in self.total],
+                "longest_ms": [round(1000 * t, 1) for t in self.longest]}
 
 
 class WarningCounter(logging.Handler):
@@ -505,6 +525,8 @@ async def run_child(kind: str, sizes: Sizes, profile: str | None) -> dict[str, A
     result: dict[str, Any] = {"kind": kind, "sizes": asdict(sizes)}
     gc.collect()
     result["rss_start_mb"] = rss_mb()
+    pauses = GcPauses()
+    gc.callbacks.append(pauses)
     result["peak_start_mb"] = peak_rss_mb()
     try:
         people = driver.people(1_000_001, sizes.users)
@@ -526,6 +548,8 @@ async def run_child(kind: str, sizes: Sizes, profile: str | None) -> dict[str, A
         result["seed_seconds"] = time.perf_counter() - seeding
         result["burst"] = await burst(driver, crowd, sizes.burst_limit, bot_task)
         result["peak_mb"] = peak_rss_mb()
+        gc.callbacks.remove(pauses)
+        result["gc"] = pauses.summary()
         gc.collect()
         result["rss_end_mb"] = rss_mb()
     finally:

@@ -108,6 +108,33 @@ def cmd_graph(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    from bot.core import build_index
+    from bot.engine.registry import load_registry
+    from bot.i18n.catalogs import Catalogs
+
+    settings = _settings(args)
+    registry = load_registry(settings.flows_dir, settings.content_dir)
+    index = build_index(registry, Catalogs(settings.locales_dir), settings.content_dir)
+    if args.evaluate:
+        from bot.search_eval import evaluate, read_table
+
+        report = evaluate(index, read_table(Path(args.evaluate)))
+        print(report.summary())
+        for line in report.misses if args.verbose else []:
+            print(line)
+        return 0
+    if not args.query:
+        print("give a query, e.g. python -m bot search \"патент\"", file=sys.stderr)
+        return 2
+    query = " ".join(args.query)
+    for hit in index.search(query):
+        print(f"{hit.flow}\t{hit.score:.1f}")
+    if index.is_red_flag(query):
+        print("red flag: the bot offers a counsellor and the help lines")
+    return 0
+
+
 def cmd_i18n(args: argparse.Namespace) -> int:
     from bot.config import PROJECT_ROOT
     from bot.i18n import tools
@@ -223,6 +250,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="write one diagram per flow under docs/flows/")
     p.add_argument("--out", help="folder for --all")
     p.set_defaults(func=cmd_graph)
+
+    p = sub.add_parser("search", help="which topics free text finds: the three best, with scores")
+    p.add_argument("query", nargs="*")
+    p.add_argument("--evaluate", metavar="TSV", help="accuracy over a table of queries (tests/search_queries.tsv)")
+    p.add_argument("--verbose", action="store_true", help="with --evaluate: list the misses")
+    p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("i18n", help="translation catalogues: extract, update, compile, check")
     p.add_argument("action", choices=["extract", "update", "compile", "check", "all"])

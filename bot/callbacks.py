@@ -19,6 +19,13 @@ class Go(CallbackData, prefix="n"):
     step: int
 
 
+class Topic(CallbackData, prefix="t"):
+    """A topic suggested by search."""
+
+    flow: str
+    step: int
+
+
 class SetLanguage(CallbackData, prefix="l"):
     lang: str
 

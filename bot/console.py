@@ -13,7 +13,7 @@ from typing import TextIO
 from bot import texts
 from bot.core import Core
 from bot.engine.events import CounsellorRequested, Event, Handoff
-from bot.engine.inputs import Nav, Text, UserInput
+from bot.engine.inputs import Jump, Nav, Text, UserInput
 from bot.i18n.catalogs import Translator
 from bot.screens import Screen
 
@@ -30,6 +30,7 @@ class Console:
         self.out = out
         self.echo = echo
         self.tr: Translator = core.catalogs.get(lang)
+        self.topics: list[str] = []
 
     def print_screens(self, screens: list[Screen]) -> None:
         for screen in screens:
@@ -37,8 +38,16 @@ class Console:
                 self.out.write(f"[{self.tr(texts.CONSOLE_URGENT)}]\n")
             if screen.text:
                 self.out.write(screen.text + "\n")
-            for i, button in enumerate(screen.options, start=1):
-                self.out.write(f"  {i}. {button.label}\n")
+            topics = [b for b in screen.options if b.action.startswith("topic:")]
+            if topics:
+                self.topics = [b.action.split(":", 1)[1] for b in topics]
+                for i, button in enumerate(topics, start=1):
+                    hint = self.tr(texts.CONSOLE_TOPIC).format(number=i)
+                    self.out.write(f"  t{i}. {button.label} {hint}\n")
+            else:
+                for i, button in enumerate(screen.options, start=1):
+                    label = button.label if button.action.startswith("opt:") else f"{button.label} (c)"
+                    self.out.write(f"  {i}. {label}\n" if button.action.startswith("opt:") else f"  {label}\n")
             self.out.write("\n")
 
     def show(self, events: list[Event], at_start: bool = False) -> None:
@@ -49,6 +58,8 @@ class Console:
 
     def parse(self, line: str) -> UserInput | None:
         word = line.strip().casefold()
+        if word.startswith("t") and word[1:].isdigit() and 1 <= int(word[1:]) <= len(self.topics):
+            return Jump(self.topics[int(word[1:]) - 1])
         if word in _NAV_KEYS:
             return Nav(_NAV_KEYS[word])  # type: ignore[arg-type]
         for button in self.core.presenter.nav(self.tr):

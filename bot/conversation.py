@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.engine.events import Event
+from bot.engine.events import Event, InvalidInput, NotUnderstood, RedFlag, Suggestions
 from bot.engine.inputs import Choose, Text, UserInput
 from bot.engine.runner import Engine
 from bot.engine.schema import QuestionNode
+from bot.engine.search import TopicIndex
 from bot.engine.state import State
 from bot.i18n.catalogs import Catalogs
 from db.repositories import ConversationRepository
@@ -29,10 +30,12 @@ class Reply:
 
 
 class ConversationService:
-    def __init__(self, engine: Engine, sessions: async_sessionmaker[AsyncSession], catalogs: Catalogs):
+    def __init__(self, engine: Engine, sessions: async_sessionmaker[AsyncSession], catalogs: Catalogs,
+                 index: TopicIndex | None = None):
         self.engine = engine
         self.sessions = sessions
         self.catalogs = catalogs
+        self.index = index
 
     async def start(self, key: str, lang: str, *, counted: bool | None = None, update_id: int | None = None) -> Reply:
         """Begin at the entry flow (``/start``), forgetting where an earlier conversation was."""
@@ -63,7 +66,23 @@ class ConversationService:
             else:
                 state, events = self.engine.advance(state, self._understand(state, inp, lang))
             await repo.put(key, state.to_json(), lang, update_id=update_id)
+        if isinstance(inp, Text):
+            events = self._search(inp.text, state, events)
         return Reply(state, events, lang)
+
+    def _search(self, text: str, state: State, events: list[Event]) -> list[Event]:
+        """Typed text the step could not use: suggest topics, and offer help on red flags."""
+        if self.index is None or not any(isinstance(e, (NotUnderstood, InvalidInput)) for e in events):
+            return events
+        extra: list[Event] = []
+        if self.index.is_red_flag(text):
+            extra.append(RedFlag())
+        hits = [h for h in self.index.suggest(text) if h.flow != state.flow]
+        if hits and not any(isinstance(e, InvalidInput) for e in events):
+            flows = self.engine.registry.flows
+            extra.append(Suggestions(tuple(h.flow for h in hits), tuple(flows[h.flow].title for h in hits)))
+            events = [e for e in events if not isinstance(e, NotUnderstood)]
+        return extra + events
 
     async def current(self, key: str) -> Reply | None:
         """The current step again, without changing anything."""

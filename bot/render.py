@@ -13,7 +13,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import Go, Pick
+from bot.callbacks import Go, Pick, Topic
 from bot.screens import Screen
 
 MESSAGE_LIMIT = 4096
@@ -48,8 +48,14 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 def keyboard(screen: Screen, step: int) -> InlineKeyboardMarkup | None:
     rows: list[list[InlineKeyboardButton]] = []
     for button in screen.options:
-        index = int(button.action.split(":", 1)[1])
-        rows.append([InlineKeyboardButton(text=button.label, callback_data=Pick(index=index, step=step).pack())])
+        kind, value = button.action.split(":", 1)
+        if kind == "opt":
+            data = Pick(index=int(value), step=step).pack()
+        elif kind == "topic":
+            data = Topic(flow=value, step=step).pack()
+        else:
+            data = Go(action=value, step=step).pack()
+        rows.append([InlineKeyboardButton(text=button.label, callback_data=data)])
     nav = [InlineKeyboardButton(text=b.label, callback_data=Go(action=b.action.split(":", 1)[1], step=step).pack())
            for b in screen.nav]
     counsellor = [b for b in nav if b.callback_data and ":counsellor:" in b.callback_data]

@@ -22,6 +22,8 @@ from bot.engine.events import (
     NotUnderstood,
     Outcome,
     Question,
+    RedFlag,
+    Suggestions,
 )
 from bot.i18n.catalogs import Translator
 from bot.i18n.format import fill, format_value
@@ -74,29 +76,34 @@ class Presenter:
         return buttons
 
     def _screen(self, ev: Event, tr: Translator) -> Screen | None:
-        lang = tr.lang
         if isinstance(ev, Question):
-            return Screen(fill(tr(ev.text), ev.params, lang),
+            return Screen(fill(tr(ev.text), ev.params, tr),
                           [Button(tr(label), f"opt:{i}") for i, label in enumerate(ev.options)])
         if isinstance(ev, AskInput):
-            text = fill(tr(ev.text), ev.params, lang)
+            text = fill(tr(ev.text), ev.params, tr)
             return Screen(text)
         if isinstance(ev, Info):
-            return Screen(fill(tr(ev.text), ev.params, lang))
+            return Screen(fill(tr(ev.text), ev.params, tr))
         if isinstance(ev, InvalidInput):
             return Screen(tr(ev.text))
         if isinstance(ev, NotUnderstood):
             return Screen(tr(texts.NOT_UNDERSTOOD_END if ev.at_end else texts.NOT_UNDERSTOOD))
         if isinstance(ev, Notice):
-            return Screen(fill(tr(_NOTICES[ev.code]), {"year": ev.year} if ev.year else {}, lang))
+            return Screen(fill(tr(_NOTICES[ev.code]), {"year": str(ev.year)} if ev.year else {}, tr))
         if isinstance(ev, Outcome):
-            parts = [fill(tr(ev.text), ev.params, lang), *self._cards(ev.contacts, tr),
+            parts = [fill(tr(ev.text), ev.params, tr), *self._cards(ev.contacts, tr),
                      *self._footer(ev.sources, ev.verified_on, tr)]
             return Screen("\n\n".join(parts), kind="outcome")
         if isinstance(ev, Handoff):
-            parts = [fill(tr(ev.text), ev.params, lang), *self._cards(ev.contacts, tr),
+            parts = [fill(tr(ev.text), ev.params, tr), *self._cards(ev.contacts, tr),
                      *self._footer(ev.sources, ev.verified_on, tr)]
             return Screen("\n\n".join(parts), urgent=ev.urgency == "urgent", kind="handoff")
+        if isinstance(ev, Suggestions):
+            return Screen(tr(texts.SUGGEST), [Button(tr(title), f"topic:{flow}")
+                                              for flow, title in zip(ev.flows, ev.titles, strict=True)])
+        if isinstance(ev, RedFlag):
+            parts = [tr(texts.RED_FLAG), *self._cards(("emergency", "helpline"), tr)]
+            return Screen("\n\n".join(parts), [Button(tr(texts.COUNSELLOR), "nav:counsellor")], urgent=True)
         return None  # FlowStarted, CounsellorRequested: the door acts on them, nothing to show
 
     @staticmethod
@@ -104,7 +111,7 @@ class Presenter:
         if not sources or verified_on is None:
             return []
         listed = "\n".join(f"• {s}" for s in sources)
-        checked = fill(tr(texts.CHECKED_ON), {"date": verified_on}, tr.lang)
+        checked = fill(tr(texts.CHECKED_ON), {"date": verified_on}, tr)
         return [f"{checked}\n{tr(texts.SOURCES)}\n{listed}", tr(texts.RULES_CHANGE)]
 
     def _cards(self, names: tuple[str, ...], tr: Translator) -> list[str]:
@@ -116,7 +123,7 @@ class Presenter:
             lines = [tr(card.title)]
             for line in card.lines:
                 if line.number:
-                    lines.append("☎ " + fill(tr(texts.CALL), {"number": line.number, "text": tr(line.text)}, tr.lang))
+                    lines.append("☎ " + fill(tr(texts.CALL), {"number": line.number, "text": tr(line.text)}, tr))
                 else:
                     lines.append("• " + tr(line.text))
             out.append("\n".join(lines))

@@ -11,6 +11,14 @@ def N_(msgid: str) -> str:
     return msgid
 
 
+def Np_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a string with plural forms; translated with ``Translator.ngettext``."""
+    return singular, plural
+
+
+# A number of days inside a sentence ("for {days_in} since your last entry")
+DAYS = Np_("{count} day", "{count} days")
+
 # Navigation, shown on every screen
 BACK = N_("« Back")
 MENU = N_("Menu")
@@ -26,6 +34,10 @@ FLOW_CHANGED = N_("This topic was updated since your last visit, so we start it 
 REFERENCE_OUTDATED = N_("Amounts use the official values of {year}; the new values may differ.")
 DATE_HINT = N_("(day.month.year, for example 31.12.2026)")
 
+# Free-text search
+SUGGEST = N_("Did you mean one of these topics?")
+RED_FLAG = N_("What you wrote sounds serious. You can talk to a counsellor now, and these numbers help at any time, for free:")
+
 # Outcome footer
 CHECKED_ON = N_("Checked on: {date}")
 SOURCES = N_("Sources:")
@@ -36,6 +48,7 @@ CALL = N_("{number}: {text}")
 CONSOLE_HANDOFF = N_("(Demo: in Telegram this opens a conversation with a counsellor, who answers here without seeing your name.)")
 CONSOLE_URGENT = N_("URGENT")
 CONSOLE_HELP = N_("Type the number of an answer. Also: b = back, m = menu, r = restart topic, c = counsellor, q = quit.")
+CONSOLE_TOPIC = N_("(type t{number} to open this topic)")
 CONSOLE_BYE = N_("Goodbye. Take care.")
 
 # The Telegram door: language, privacy, commands

@@ -85,3 +85,17 @@ def test_language_names_and_telegram_codes() -> None:
 def test_amounts_are_formatted_for_the_reader() -> None:
     assert format_value(Money(17300, "KZT", 2026), "kk") == "17\xa0300\xa0₸"
     assert format_value(Money(17300, "KZT", 2026), "ru") == "17\xa0300\xa0KZT"
+
+
+def test_day_counts_use_each_languages_plural_forms() -> None:
+    from bot.engine.compute import Days
+    from bot.i18n.catalogs import Translator, plural_index
+
+    ru = Translator("ru", plurals={"{count} day": ("{count} день", "{count} дня", "{count} дней")})
+    assert [format_value(Days(n), "ru", ru) for n in (1, 2, 5, 11, 21, 22)] == [
+        "1 день", "2 дня", "5 дней", "11 дней", "21 день", "22 дня"]
+    en = Translator("en")
+    assert format_value(Days(1), "en", en) == "1 day" and format_value(Days(0), "en", en) == "0 days"
+    # Tajik: CLDR puts 0 with 1 ("i = 0 or n = 1"); Babel's gettext formula would not.
+    assert plural_index("tg", 0, 2) == 0 and plural_index("tg", 1, 2) == 0 and plural_index("tg", 2, 2) == 1
+    assert plural_index("kk", 1, 2) == 0 and plural_index("kk", 3, 2) == 1

@@ -15,6 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.engine.reference import ReferenceTable
 
 
+class Days(int):
+    """A number of days. Shown with the right plural form ("1 day", "2 дня", "5 дней")."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Money:
     """An amount in a currency, from the official value of ``year``."""
@@ -72,7 +78,7 @@ class Official(BaseModel):
 
 
 Computation = Union[DaysSince, DaysLeft, DaysUntil, DatePlus, CountOf, Official]
-ComputedValue = Union[int, dt.date, Money]
+ComputedValue = Union[int, Days, dt.date, Money]
 
 
 def answers_of(comp: Computation) -> list[str]:
@@ -123,8 +129,8 @@ def compute(
     if isinstance(comp, DatePlus):
         return start + dt.timedelta(days=comp.days)
     if isinstance(comp, DaysUntil):
-        return (start - today).days
+        return Days((start - today).days)
     elapsed = (today - start).days + (1 if isinstance(comp, DaysLeft) or comp.inclusive else 0)
     if isinstance(comp, DaysLeft):
-        return max(comp.limit - elapsed, 0)
-    return elapsed
+        return Days(max(comp.limit - elapsed, 0))
+    return Days(elapsed)

@@ -11,9 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
-from bot.engine.compute import Money
+from bot.engine.compute import Days, Money
 
-Param = Union[str, int, float, bool, dt.date, Money]
+Param = Union[str, int, float, bool, dt.date, Money, Days]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ class Event:
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Days):
+        return {"days": int(value)}
     if isinstance(value, Money):
         return {"amount": value.amount, "currency": value.currency, "year": value.year}
     if isinstance(value, dict):
@@ -143,3 +145,19 @@ class Notice(Event):
     kind: ClassVar[str] = "notice"
     code: str
     year: int | None = None
+
+
+@dataclass(frozen=True)
+class Suggestions(Event):
+    """Topics that match what the migrant typed, best first (flow ids and title msgids)."""
+
+    kind: ClassVar[str] = "suggestions"
+    flows: tuple[str, ...]
+    titles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RedFlag(Event):
+    """What the migrant typed sounds like danger or exploitation: offer a person and help lines."""
+
+    kind: ClassVar[str] = "red_flag"

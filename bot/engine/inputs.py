@@ -29,7 +29,15 @@ class Nav:
     step: int | None = None
 
 
-UserInput = Union[Choose, Text, Nav]
+@dataclass(frozen=True)
+class Jump:
+    """Open another topic (a search suggestion), from the message shown at ``step``."""
+
+    flow: str
+    step: int | None = None
+
+
+UserInput = Union[Choose, Text, Nav, Jump]
 
 _DMY = re.compile(r"^\s*(\d{1,2})[./\-\s](\d{1,2})[./\-\s](\d{2}|\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")

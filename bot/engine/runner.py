@@ -26,7 +26,7 @@ from bot.engine.events import (
     Param,
     Question,
 )
-from bot.engine.inputs import Choose, Nav, Text, UserInput, parse_date, parse_number
+from bot.engine.inputs import Choose, Jump, Nav, Text, UserInput, parse_date, parse_number
 from bot.engine.registry import ENTRY_FLOW, MENU_FLOW, Registry
 from bot.engine.schema import (
     BranchNode,
@@ -77,6 +77,10 @@ class Engine:
             return state, events
         if isinstance(inp, Nav):
             return self._navigate(state, node, inp, events)
+        if isinstance(inp, Jump) and inp.flow in self.registry.flows and inp.flow not in (ENTRY_FLOW, MENU_FLOW):
+            state.push()
+            self._transition(state, inp.flow, self._flow(inp.flow).start, events, started=True)
+            return state, events
         if isinstance(inp, Text) and isinstance(node, QuestionNode):
             index = self._match_text(node, inp.text)
             if index is not None:

@@ -8,9 +8,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, Update
 
 from bot import texts
-from bot.callbacks import Consent, Forget, Go, Pick, SetLanguage
+from bot.callbacks import Consent, Forget, Go, Pick, SetLanguage, Topic
 from bot.door import TelegramDoor
-from bot.engine.inputs import Choose, Nav, Text
+from bot.engine.inputs import Choose, Jump, Nav, Text
 from bot.i18n.catalogs import Translator
 
 LONGEST_ANSWER = 500  # characters; anything longer is a story for a person, not an answer
@@ -78,6 +78,12 @@ async def navigate(query: CallbackQuery, callback_data: Go, door: TelegramDoor, 
                     state, update_id=event_update.update_id, pressed_message_id=_message_id(query))
 
 
+async def topic(query: CallbackQuery, callback_data: Topic, door: TelegramDoor, key: str, lang: str, tr: Translator,
+                state: FSMContext, event_update: Update) -> None:
+    await door.step(_chat_id(query), key, Jump(callback_data.flow, callback_data.step), lang, tr, state,
+                    update_id=event_update.update_id, pressed_message_id=_message_id(query))
+
+
 async def too_long(message: Message, door: TelegramDoor, key: str, lang: str, tr: Translator,
                    state: FSMContext) -> None:
     await door.show_current(message.chat.id, key, lang, tr, state, note=texts.TOO_LONG)
@@ -116,6 +122,7 @@ def build_router() -> Router:
     router.callback_query.register(forget_answer, Forget.filter())
     router.callback_query.register(pick, Pick.filter())
     router.callback_query.register(navigate, Go.filter(F.action.in_({"back", "menu", "restart", "counsellor"})))
+    router.callback_query.register(topic, Topic.filter())
     router.message.register(too_long, F.text.len() > LONGEST_ANSWER)
     router.message.register(typed, F.text)
     router.message.register(not_text)

@@ -13,6 +13,7 @@ from typing import IO, Any
 import yaml
 
 FLOW_TEXT_KEYS = {"title", "text", "reask", "label"}
+BUTTON_TAG = "button label: at most 40 characters"
 Extracted = tuple[int, str | None, str, list[str]]
 
 
@@ -23,11 +24,12 @@ def _scalar(node: Any) -> str | None:
 def _walk(node: Any, context: list[str], keys: set[str]) -> Iterator[tuple[int, str, list[str]]]:
     if isinstance(node, yaml.MappingNode):
         ident = next((_scalar(v) for k, v in node.value if _scalar(k) == "id"), None)
-        here = context + ([f"node {ident}"] if ident else [])
+        is_root = bool(context) and context[-1].endswith(f" {ident}")  # the flow's own id
+        here = context + ([f"node {ident}"] if ident and not is_root else [])
         for k, v in node.value:
             key = _scalar(k)
             if key in keys and isinstance(v, yaml.ScalarNode) and v.value:
-                yield v.start_mark.line + 1, v.value, here
+                yield v.start_mark.line + 1, v.value, here + ([BUTTON_TAG] if key == "label" else [])
             else:
                 yield from _walk(v, here + ([key] if key and key not in ("nodes", "options", "lines") else []), keys)
     elif isinstance(node, yaml.SequenceNode):

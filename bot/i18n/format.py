@@ -9,15 +9,21 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-from bot.engine.compute import Money
+from bot.engine.compute import Days, Money
+from bot.i18n.catalogs import Translator
+from bot.texts import DAYS
 
 
 def babel_locale(lang: str) -> str:
     return "uz_Latn" if lang == "uz" else lang
 
 
-def format_value(value: Any, lang: str) -> str:
+def format_value(value: Any, lang: str, tr: Translator | None = None) -> str:
     loc = babel_locale(lang)
+    if isinstance(value, Days):
+        count = format_decimal(int(value), locale=loc)
+        template = tr.ngettext(DAYS[0], DAYS[1], int(value)) if tr else (DAYS[0] if value == 1 else DAYS[1])
+        return template.format(count=count)
     if isinstance(value, Money):
         # Whole tenge: the official values are whole, and "17 300 ₸" reads better than "17 300,00 ₸".
         pattern = Locale.parse(loc).currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
@@ -31,8 +37,8 @@ def format_value(value: Any, lang: str) -> str:
     return str(value)
 
 
-def fill(template: str, params: dict[str, Any], lang: str) -> str:
-    """Fill a translated template's placeholders with formatted values."""
+def fill(template: str, params: dict[str, Any], tr: Translator) -> str:
+    """Fill a translated template's placeholders with values formatted for the reader."""
     if not params:
         return template
-    return template.format(**{k: format_value(v, lang) for k, v in params.items()})
+    return template.format(**{k: format_value(v, tr.lang, tr) for k, v in params.items()})

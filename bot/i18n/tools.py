@@ -17,15 +17,16 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from bot.engine.validate import placeholders
+from bot.engine.validate import BUTTON_LABEL_LIMIT, MESSAGE_LIMIT, placeholders
 from bot.i18n.catalogs import DOMAIN
+from bot.i18n.extract import BUTTON_TAG
 
 METHOD_MAP = [
     ("bot/**.py", "python"),
     ("flows/**.yaml", "bot.i18n.extract:extract_flows"),
     ("content/contacts.yaml", "bot.i18n.extract:extract_contacts"),
 ]
-KEYWORDS = {"N_": None}
+KEYWORDS = {"N_": None, "Np_": (1, 2)}
 
 
 @dataclass
@@ -53,9 +54,9 @@ def build_template(root: Path) -> Catalog:
     for filename, lineno, message, comments, context in extract_from_dir(
         str(root), METHOD_MAP, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True
     ):
-        if not isinstance(message, str):
+        if not isinstance(message, (str, tuple)):
             continue
-        flags = ("python-format",) if placeholders(message) else ()
+        flags = ("python-format",) if placeholders(_key(message)) else ()
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context, flags=flags)
     return catalog
 
@@ -114,8 +115,8 @@ def check(root: Path) -> list[str]:
     problems: list[str] = []
     if not paths.template.exists():
         return [f"{paths.template}: missing; run 'python -m bot i18n extract'"]
-    current = {m.id for m in build_template(root) if m.id}
-    committed = {m.id for m in _read(paths.template) if m.id}
+    current = {_key(m.id) for m in build_template(root) if m.id}
+    committed = {_key(m.id) for m in _read(paths.template) if m.id}
     if current != committed:
         added, removed = len(current - committed), len(committed - current)
         problems.append(f"{paths.template}: stale ({added} new, {removed} removed strings); "
@@ -123,21 +124,37 @@ def check(root: Path) -> list[str]:
     for lang in paths.languages():
         po = paths.po(lang)
         catalog = _read(po)
-        ids = {m.id for m in catalog if m.id}
+        ids = {_key(m.id) for m in catalog if m.id}
         for msgid in sorted(str(x) for x in committed - ids):
             problems.append(f"{po}: missing entry {_short(msgid)}; run 'python -m bot i18n update'")
         for m in catalog:
-            if not m.id or not isinstance(m.id, str):
+            if not m.id:
                 continue
             line = m.lineno or 0
+            source = m.id if isinstance(m.id, str) else m.id[0]
+            forms = [m.string] if isinstance(m.string, str) else list(m.string or [])
+            expected = placeholders(source)
             if m.fuzzy:
-                problems.append(f"{po}:{line}: fuzzy entry {_short(m.id)}")
-            elif not m.string:
-                problems.append(f"{po}:{line}: untranslated {_short(m.id)}")
-            elif isinstance(m.string, str) and placeholders(m.string) != placeholders(m.id):
-                problems.append(f"{po}:{line}: placeholders {sorted(placeholders(m.string))} differ from the "
-                                f"source {sorted(placeholders(m.id))} in {_short(m.id)}")
+                problems.append(f"{po}:{line}: fuzzy entry {_short(source)}")
+            elif not forms or not all(forms):
+                problems.append(f"{po}:{line}: untranslated {_short(source)}")
+            elif not isinstance(m.id, str) and len(forms) != catalog.num_plurals:
+                problems.append(f"{po}:{line}: {len(forms)} plural forms, the language has {catalog.num_plurals}")
+            elif any(BUTTON_TAG in c for c in m.auto_comments) and len(forms[0]) > BUTTON_LABEL_LIMIT:
+                problems.append(f"{po}:{line}: button label is {len(forms[0])} characters, at most "
+                                f"{BUTTON_LABEL_LIMIT} fit on a phone: {_short(forms[0])}")
+            elif any(len(form) > MESSAGE_LIMIT for form in forms):
+                problems.append(f"{po}:{line}: translation longer than Telegram's {MESSAGE_LIMIT} characters")
+            else:
+                for form in forms:
+                    if placeholders(form) != expected:
+                        problems.append(f"{po}:{line}: placeholders {sorted(placeholders(form))} differ from the "
+                                        f"source {sorted(expected)} in {_short(source)}")
     return problems
+
+
+def _key(msgid: object) -> str:
+    return msgid if isinstance(msgid, str) else str(msgid[0])  # type: ignore[index]
 
 
 def _short(msgid: str) -> str:

@@ -166,4 +166,4 @@ def test_check_command_fails_with_locations_on_a_broken_copy(tmp_path: Path) -> 
     assert run.returncode == 1
     assert "work_permit.yaml:" in run.stderr and "node 'employer': points to unknown node 'has_permitt'" in run.stderr
     ok = subprocess.run([sys.executable, "-m", "bot", "check"], capture_output=True, text=True, cwd=ROOT)
-    assert ok.returncode == 0 and ok.stdout.startswith("ok: 3 flows")
+    assert ok.returncode == 0 and ok.stdout.startswith("ok: ") and " flows, " in ok.stdout

@@ -12,18 +12,22 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.types import BotCommand, Update
 
 from bot import texts
+from bot.cases import CaseService, load_canned
 from bot.config import Settings
 from bot.core import Core, open_core
-from bot.door import TelegramDoor
+from bot.door import CaseDesk, TelegramDoor
 from bot.engine.runner import Clock, system_today
-from bot.handlers import migrant
+from bot.handlers import counsellor, migrant
+from bot.hours import WorkingHours
 from bot.i18n.languages import LANGUAGES
 from bot.inbox import Inbox
 from bot.isolation import PerUserIsolation
 from bot.middlewares.answer import AnswerFirstMiddleware
 from bot.middlewares.context import ContextMiddleware
 from bot.pseudonym import Pseudonymizer, load_or_create_secret
+from bot.ratelimit import RateLimiter
 from bot.retry import RetryMiddleware
+from bot.sender import Sender
 from bot.storage import SQLStorage
 from bot.worker import UpdateWorker
 
@@ -44,6 +48,8 @@ class App:
     door: TelegramDoor
     inbox: Inbox
     worker: UpdateWorker
+    cases: CaseService | None = None
+    sender: Sender | None = None
 
     async def handle(self, payload: dict[str, Any]) -> None:
         update = Update.model_validate(payload, context={"bot": self.bot})
@@ -61,6 +67,8 @@ class App:
     async def close(self) -> None:
         await self.dispatcher.storage.close()
         await self.bot.session.close()
+        if self.sender is not None:
+            await self.sender.bot.session.close()
         await self.core.close()
 
 
@@ -82,8 +90,7 @@ async def build_app(settings: Settings, today: Clock = system_today) -> App:
     core = await open_core(settings, today)
     secret = settings.pseudonym_secret.get_secret_value() if settings.pseudonym_secret else None
     pseudonymize = Pseudonymizer(load_or_create_secret(secret, settings.data_dir / "pseudonym.key"))
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url)) if settings.bot_api_url \
-        else AiohttpSession()
+    session = _session(settings)
     session.middleware(RetryMiddleware())
     bot = Bot(settings.bot_token.get_secret_value(), session=session)
     storage, isolation = _storage(settings, core, pseudonymize)
@@ -93,8 +100,38 @@ async def build_app(settings: Settings, today: Clock = system_today) -> App:
                         settings.conversation_retention_days)
     dispatcher["door"] = door
     dispatcher.update.middleware(ContextMiddleware(core.conversations, core.catalogs, pseudonymize, languages))
-    dispatcher.callback_query.middleware(AnswerFirstMiddleware())
     dispatcher.include_router(migrant.build_router())
+    cases, sender = None, None
+    if settings.counsellor_chat_id is not None:
+        cases, sender = _case_desk(settings, core, bot, door, dispatcher)
+    dispatcher.callback_query.middleware(AnswerFirstMiddleware())
     inbox = Inbox(core.sessions, pseudonymize)
-    app = App(settings, core, bot, dispatcher, door, inbox, UpdateWorker(inbox, lambda p: app.handle(p)))
+    app = App(settings, core, bot, dispatcher, door, inbox, UpdateWorker(inbox, lambda p: app.handle(p)), cases,
+              sender)
     return app
+
+
+def _session(settings: Settings) -> AiohttpSession:
+    if settings.bot_api_url:
+        return AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
+    return AiohttpSession()
+
+
+def _case_desk(settings: Settings, core: Core, bot: Bot, door: TelegramDoor,
+               dispatcher: Dispatcher) -> tuple[CaseService, Sender]:
+    """Counsellors: the case service, the outbox sender (its own Bot: no blocking retries) and the
+    group's router. Only built when COUNSELLOR_CHAT_ID is set."""
+    assert settings.counsellor_chat_id is not None and settings.bot_token is not None
+    group_tr = core.catalogs.get(settings.counsellor_language)
+    cases = CaseService(core.sessions, core.registry, core.catalogs, settings.counsellor_chat_id,
+                        settings.counsellor_language, load_canned(settings.content_dir / "canned.yaml"))
+    limiter = RateLimiter(settings.rate_private_per_second, settings.rate_group_per_minute,
+                          settings.rate_global_per_second)
+    sender = Sender(Bot(settings.bot_token.get_secret_value(), session=_session(settings)), core.sessions, cases,
+                    limiter)
+    hours = WorkingHours.parse(settings.working_hours, settings.working_days, settings.timezone)
+    door.desk = CaseDesk(cases, hours, settings.expected_wait_hours, settings.case_retention_days, sender.wake)
+    dispatcher["cases"], dispatcher["sender"], dispatcher["registry"] = cases, sender, core.registry
+    dispatcher["group_tr"] = group_tr
+    dispatcher.include_router(counsellor.build_router(settings.counsellor_chat_id, group_tr))
+    return cases, sender

@@ -38,3 +38,28 @@ class Consent(CallbackData, prefix="c"):
 
 class Forget(CallbackData, prefix="f"):
     confirm: bool
+
+
+class CaseConsent(CallbackData, prefix="s"):
+    """The migrant's answer to "connect you with a counsellor?"."""
+
+    yes: bool
+
+
+class Rate(CallbackData, prefix="r"):
+    """The migrant's 1-5 rating after a case is closed (packed as r:<case>:<stars> by the service)."""
+
+    case_id: int
+    stars: int
+
+
+class CaseAction(CallbackData, prefix="k"):
+    """A counsellor's button on a case summary: claim, close, reopen, canned or hotlines."""
+
+    action: str
+    case_id: int
+
+
+class Canned(CallbackData, prefix="q"):
+    case_id: int
+    key: str

@@ -38,6 +38,20 @@ class Settings(BaseSettings):
     default_language: str = "ru"
     stale_after_days: int = Field(default=180, gt=0)
 
+    # Counsellors (cases are only offered when COUNSELLOR_CHAT_ID is set)
+    counsellor_chat_id: int | None = None
+    counsellor_language: str = "ru"
+    working_hours: str = "09:00-18:00"
+    working_days: str = "mon,tue,wed,thu,fri"
+    timezone: str = "Asia/Almaty"
+    expected_wait_hours: int = Field(default=2, gt=0)
+    case_remind_minutes: int = Field(default=30, gt=0)
+    case_retention_days: int = Field(default=30, gt=0)
+    # Telegram's limits for relayed messages; tests scale them up to run in seconds.
+    rate_private_per_second: float = 1.0
+    rate_group_per_minute: float = 20.0
+    rate_global_per_second: float = 30.0
+
     # Privacy and operations
     conversation_retention_days: int = Field(default=30, gt=0)
     shutdown_timeout: float = Field(default=20.0, gt=0)

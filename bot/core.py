@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.conversation import ConversationService
 from bot.engine.registry import ENTRY_FLOW, MENU_FLOW, Registry, load_registry
 from bot.engine.runner import Clock, Engine, system_today
-from bot.engine.search import TopicIndex
+from bot.engine.search import Topic, TopicIndex
 from bot.i18n.catalogs import Catalogs
 from bot.screens import Presenter
 from db.engine import make_engine, make_sessionmaker
@@ -40,7 +40,8 @@ class Core:
 
 def build_index(registry: Registry, catalogs: Catalogs, content_dir: Path) -> TopicIndex:
     """Search over every topic (not the start and menu flows), in every language we have."""
-    topics = {fid: (f.title, f.keywords) for fid, f in registry.flows.items() if fid not in (ENTRY_FLOW, MENU_FLOW)}
+    topics = {fid: Topic(f.title, f.keywords, [text for _, text in f.texts()])
+              for fid, f in registry.flows.items() if fid not in (ENTRY_FLOW, MENU_FLOW)}
     red_flags: list[str] = []
     search_file = content_dir / "search.yaml"
     if search_file.exists():

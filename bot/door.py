@@ -7,6 +7,7 @@ reply into Telegram messages. It holds no per-user state of its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiogram import Bot
@@ -14,16 +15,33 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
-from bot.callbacks import Consent, Forget, SetLanguage
+from bot.callbacks import CaseConsent, Consent, Forget, SetLanguage
+from bot.cases import CaseService
+from bot.cases import Handoff as CaseHandoff
 from bot.conversation import ConversationService, Reply
+from bot.engine.compute import Hours
 from bot.engine.events import CounsellorRequested, Handoff
 from bot.engine.inputs import UserInput
+from bot.hours import WorkingHours
 from bot.i18n.catalogs import Catalogs, Translator
+from bot.i18n.format import format_value
 from bot.i18n.languages import native_name
 from bot.render import Outgoing, deliver, to_messages
 from bot.screens import Presenter
+from db.models import utcnow
 
 CAMPAIGN_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+@dataclass
+class CaseDesk:
+    """What the door needs to hand migrants to counsellors (absent without COUNSELLOR_CHAT_ID)."""
+
+    cases: CaseService
+    hours: WorkingHours
+    expected_wait_hours: int
+    retention_days: int
+    wake_sender: Callable[[], None]
 
 
 @dataclass
@@ -34,7 +52,7 @@ class TelegramDoor:
     catalogs: Catalogs
     languages: list[str]
     retention_days: int
-    counsellors_connected: bool = False
+    desk: CaseDesk | None = None
 
     async def ask_language(self, chat_id: int, suggested: str, tr: Translator, state: FSMContext,
                            campaign: str | None = None) -> None:
@@ -78,7 +96,9 @@ class TelegramDoor:
             await self.ask_language(chat_id, lang, tr, state)
             return
         reply = await self.conversations.handle(key, inp, lang, update_id=update_id)
-        await self.send(chat_id, reply, pressed_message_id=pressed_message_id)
+        if reply.duplicate:
+            return  # handled before a restart: the migrant already has the answer
+        await self.send(chat_id, reply, pressed_message_id=pressed_message_id, key=key, state=state)
 
     async def show_current(self, chat_id: int, key: str, lang: str, tr: Translator, state: FSMContext,
                            note: str | None = None) -> None:
@@ -91,13 +111,73 @@ class TelegramDoor:
             await self.send(chat_id, reply)
 
     async def send(self, chat_id: int, reply: Reply, *, pressed_message_id: int | None = None,
-                   at_start: bool = False) -> None:
+                   at_start: bool = False, key: str | None = None, state: FSMContext | None = None) -> None:
         tr = self.catalogs.get(reply.lang)
         screens = self.presenter.screens(reply.events, tr, at_start=at_start)
         messages = to_messages(screens, reply.state.step)
-        if not self.counsellors_connected and any(isinstance(e, (Handoff, CounsellorRequested)) for e in reply.events):
+        handoff = next((e for e in reply.events if isinstance(e, (Handoff, CounsellorRequested))), None)
+        if handoff is not None and self.desk is None:
             messages.append(Outgoing(tr(texts.NO_COUNSELLORS)))
         await deliver(self.bot, chat_id, messages, pressed_message_id=pressed_message_id)
+        if handoff is not None and self.desk is not None and key is not None and state is not None:
+            await self.offer_case(chat_id, key, reply, handoff, tr, state)
+
+    # -- counsellors --------------------------------------------------------------------------
+    async def offer_case(self, chat_id: int, key: str, reply: Reply, event: Handoff | CounsellorRequested,
+                         tr: Translator, state: FSMContext) -> None:
+        assert self.desk is not None
+        case = await self.desk.cases.open_case_of(key)
+        if case is not None:
+            await self.bot.send_message(chat_id=chat_id, text=tr(texts.CASE_ALREADY_OPEN).format(code=case.code))
+            return
+        urgent = isinstance(event, Handoff) and event.urgency == "urgent"
+        category = event.category if isinstance(event, Handoff) else "user_request"
+        await state.update_data(handoff={"flow": event.flow, "node": event.node, "category": category,
+                                         "urgency": "urgent" if urgent else "normal",
+                                         "answers": reply.state.answers})
+        markup = InlineKeyboardMarkup(inline_keyboard=[
+            [InlineKeyboardButton(text=tr(texts.CASE_CONSENT_YES), callback_data=CaseConsent(yes=True).pack())],
+            [InlineKeyboardButton(text=tr(texts.CASE_CONSENT_NO), callback_data=CaseConsent(yes=False).pack())]])
+        await self.bot.send_message(chat_id=chat_id, reply_markup=markup,
+                                    text=tr(texts.CASE_CONSENT).format(days=self.desk.retention_days))
+
+    async def case_consent(self, chat_id: int, message_id: int | None, key: str, yes: bool, lang: str,
+                           tr: Translator, state: FSMContext) -> None:
+        data = (await state.get_data()).get("handoff")
+        if self.desk is None or not yes or not isinstance(data, dict):
+            await self._edit_or_send(chat_id, message_id, tr(texts.CASE_NOT_CONNECTED), None)
+            return
+        handoff = CaseHandoff(data["flow"], data["node"], data["category"], data["urgency"], data["answers"])
+        case, _created = await self.desk.cases.open_case(key, chat_id, lang, handoff)
+        await state.update_data(handoff=None)
+        self.desk.wake_sender()
+        if case.urgency == "urgent":
+            text = tr(texts.CASE_ACK_URGENT).format(code=case.code)
+        elif self.desk.hours.open_at(utcnow()):
+            wait = format_value(Hours(self.desk.expected_wait_hours), lang, tr)
+            text = tr(texts.CASE_ACK).format(code=case.code, wait=wait)
+        else:
+            text = tr(texts.CASE_OFF_HOURS).format(code=case.code, hours=self.desk.hours.describe())
+        cards = self.presenter.cards(("emergency", "helpline"), tr) if case.urgency == "urgent" or \
+            not self.desk.hours.open_at(utcnow()) else []
+        await self._edit_or_send(chat_id, message_id, "\n\n".join([text, *cards]), None)
+
+    async def relay(self, key: str, chat_id: int, message_id: int, reply_to: int | None) -> bool:
+        """Pass a migrant's message to their open case; False when there is none."""
+        if self.desk is None or not await self.desk.cases.relay_in(key, chat_id, message_id, reply_to):
+            return False
+        self.desk.wake_sender()
+        return True
+
+    async def relay_edit(self, key: str, chat_id: int, message_id: int, text: str) -> None:
+        if self.desk is not None and await self.desk.cases.mirror_edit(chat_id, message_id, text, user_key=key):
+            self.desk.wake_sender()
+
+    async def rate(self, chat_id: int, message_id: int | None, key: str, case_id: int, stars: int,
+                   tr: Translator) -> None:
+        if self.desk is not None and await self.desk.cases.rate(case_id, key, stars):
+            self.desk.wake_sender()
+        await self._edit_or_send(chat_id, message_id, tr(texts.CASE_THANKS), None)
 
     async def info(self, chat_id: int, tr: Translator, text: str, **params: object) -> None:
         await self.bot.send_message(chat_id=chat_id, text=tr(text).format(**params) if params else tr(text))
@@ -111,10 +191,14 @@ class TelegramDoor:
 
     async def forget(self, chat_id: int, message_id: int | None, key: str, confirm: bool, tr: Translator,
                      state: FSMContext) -> None:
+        text = tr(texts.FORGET_DONE if confirm else texts.FORGET_KEPT)
         if confirm:
             await self.conversations.forget(key)
             await state.clear()
-        await self._edit_or_send(chat_id, message_id, tr(texts.FORGET_DONE if confirm else texts.FORGET_KEPT), None)
+            if self.desk is not None and await self.desk.cases.forget(key):
+                self.desk.wake_sender()
+                text = f"{text}\n\n{tr(texts.FORGET_CASES)}"
+        await self._edit_or_send(chat_id, message_id, text, None)
 
     async def _edit_or_send(self, chat_id: int, message_id: int | None, text: str,
                             markup: InlineKeyboardMarkup | None) -> None:

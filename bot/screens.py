@@ -114,6 +114,10 @@ class Presenter:
         checked = fill(tr(texts.CHECKED_ON), {"date": verified_on}, tr)
         return [f"{checked}\n{tr(texts.SOURCES)}\n{listed}", tr(texts.RULES_CHANGE)]
 
+    def cards(self, names: tuple[str, ...], tr: Translator) -> list[str]:
+        """Contact cards as text blocks, in the reader's language."""
+        return self._cards(names, tr)
+
     def _cards(self, names: tuple[str, ...], tr: Translator) -> list[str]:
         out = []
         for name in names:

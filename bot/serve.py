@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import fcntl
 import logging
 import os
@@ -48,8 +49,24 @@ async def _purge_daily(app: App, stop: asyncio.Event) -> None:
         result = await purge(app.core.sessions, app.settings.conversation_retention_days, utcnow())
         log.info("retention: deleted %d idle conversations, %d old states, %d handled updates",
                  result.conversations, result.fsm, result.updates)
+        if app.cases is not None:
+            erased = await app.cases.purge(dt.timedelta(days=app.settings.case_retention_days))
+            log.info("retention: erased %d closed cases", erased)
         try:
             await asyncio.wait_for(stop.wait(), timeout=24 * 3600)
+        except TimeoutError:
+            pass
+
+
+async def _remind(app: App, stop: asyncio.Event) -> None:
+    """Announce again the cases nobody has taken, every CASE_REMIND_MINUTES."""
+    assert app.cases is not None and app.sender is not None
+    after = dt.timedelta(minutes=app.settings.case_remind_minutes)
+    while not stop.is_set():
+        if await app.cases.remind(after):
+            app.sender.wake()
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=60)
         except TimeoutError:
             pass
 
@@ -58,6 +75,8 @@ async def _serve(app: App, webhook: bool, stop: asyncio.Event) -> None:
     settings = app.settings
     worker_task = asyncio.create_task(app.worker.run(stop))
     purge_task = asyncio.create_task(_purge_daily(app, stop))
+    desk_tasks = [asyncio.create_task(app.sender.run(stop)), asyncio.create_task(_remind(app, stop))] \
+        if app.sender is not None else []
     runner: web.AppRunner | None = None
     try:
         await app.set_commands()
@@ -84,6 +103,10 @@ async def _serve(app: App, webhook: bool, stop: asyncio.Event) -> None:
         finished = await app.worker.drain(settings.shutdown_timeout)
         if not finished:
             log.warning("stopped with updates still being handled; they will be handled at the next start")
+        for task in desk_tasks:
+            await task
+        if app.sender is not None and not await app.sender.flush(settings.shutdown_timeout / 2):
+            log.warning("stopped with messages still in the outbox; they will be sent at the next start")
         if runner is not None:
             await runner.cleanup()
 

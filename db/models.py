@@ -55,3 +55,78 @@ class FsmRecord(Base):
     state: Mapped[str | None] = mapped_column(String(128), nullable=True)
     data: Mapped[str] = mapped_column(Text, default="{}")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class Case(Base):
+    """A conversation handed to a counsellor. ``chat_id`` is the one personal field: it is what the
+    relay needs, and it is erased by /forget and by the retention purge. Timings stay, without
+    content, for the statistics."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    user_key: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    lang: Mapped[str] = mapped_column(String(16))
+    flow: Mapped[str] = mapped_column(String(32))
+    node: Mapped[str] = mapped_column(String(32))
+    category: Mapped[str] = mapped_column(String(32))
+    urgency: Mapped[str] = mapped_column(String(8), default="normal")
+    summary: Mapped[str | None] = mapped_column(Text, nullable=True)  # closed codes only, no free text
+    status: Mapped[str] = mapped_column(String(8), default="open", index=True)  # open | claimed | closed
+    topic_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    counsellor_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    counsellor_name: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    first_response_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class CaseMessage(Base):
+    """One relayed message: where it came from and where its copy is (for replies, edits, /forget)."""
+
+    __tablename__ = "case_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(Integer, index=True)
+    direction: Mapped[str] = mapped_column(String(4))  # "in" (migrant -> group) | "out"
+    src_chat: Mapped[int] = mapped_column(BigInteger)
+    src_message: Mapped[int] = mapped_column(Integer)
+    dst_chat: Mapped[int] = mapped_column(BigInteger)
+    dst_message: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OutboxMessage(Base):
+    """A Telegram call that must happen: written with the change that needs it, sent by the sender."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    method: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    link_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # case_messages.id to complete
+    status: Mapped[str] = mapped_column(String(8), default="pending", index=True)  # pending | sent | dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    error: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class CaseEvent(Base):
+    """Content-free audit trail of a case: what happened and when, never what was said."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(Integer, index=True)
+    event: Mapped[str] = mapped_column(String(32))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -21,6 +21,12 @@ class Days(int):
     __slots__ = ()
 
 
+class Hours(int):
+    """A number of hours, shown with the right plural form."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Money:
     """An amount in a currency, from the official value of ``year``."""

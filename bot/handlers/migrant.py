@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, Update
 
 from bot import texts
-from bot.callbacks import Consent, Forget, Go, Pick, SetLanguage, Topic
+from bot.callbacks import CaseConsent, Consent, Forget, Go, Pick, Rate, SetLanguage, Topic
 from bot.door import TelegramDoor
 from bot.engine.inputs import Choose, Jump, Nav, Text
 from bot.i18n.catalogs import Translator
@@ -84,6 +85,27 @@ async def topic(query: CallbackQuery, callback_data: Topic, door: TelegramDoor, 
                     update_id=event_update.update_id, pressed_message_id=_message_id(query))
 
 
+async def case_consent(query: CallbackQuery, callback_data: CaseConsent, door: TelegramDoor, key: str, lang: str,
+                       tr: Translator, state: FSMContext) -> None:
+    await door.case_consent(_chat_id(query), _message_id(query), key, callback_data.yes, lang, tr, state)
+
+
+async def rate(query: CallbackQuery, callback_data: Rate, door: TelegramDoor, key: str, tr: Translator) -> None:
+    await door.rate(_chat_id(query), _message_id(query), key, callback_data.case_id, callback_data.stars, tr)
+
+
+async def relay(message: Message, door: TelegramDoor, key: str) -> None:
+    """While a case is open, everything the migrant writes goes to their counsellor."""
+    reply_to = message.reply_to_message.message_id if message.reply_to_message else None
+    if not await door.relay(key, message.chat.id, message.message_id, reply_to):
+        raise SkipHandler
+
+
+async def edited(message: Message, door: TelegramDoor, key: str) -> None:
+    if message.text:
+        await door.relay_edit(key, message.chat.id, message.message_id, message.text)
+
+
 async def too_long(message: Message, door: TelegramDoor, key: str, lang: str, tr: Translator,
                    state: FSMContext) -> None:
     await door.show_current(message.chat.id, key, lang, tr, state, note=texts.TOO_LONG)
@@ -123,6 +145,11 @@ def build_router() -> Router:
     router.callback_query.register(pick, Pick.filter())
     router.callback_query.register(navigate, Go.filter(F.action.in_({"back", "menu", "restart", "counsellor"})))
     router.callback_query.register(topic, Topic.filter())
+    router.callback_query.register(case_consent, CaseConsent.filter())
+    router.callback_query.register(rate, Rate.filter())
+    router.message.register(relay, ~F.text.startswith("/"))
+    router.edited_message.filter(F.chat.type == "private")
+    router.edited_message.register(edited)
     router.message.register(too_long, F.text.len() > LONGEST_ANSWER)
     router.message.register(typed, F.text)
     router.message.register(not_text)

@@ -58,3 +58,7 @@ def extract_flows(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options:
 
 def extract_contacts(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any) -> Iterator[Extracted]:
     yield from _extract(fileobj, {"title", "text"}, "contacts")
+
+
+def extract_canned(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any) -> Iterator[Extracted]:
+    yield from _extract(fileobj, {"label", "text"}, "ready answers")

@@ -9,9 +9,9 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-from bot.engine.compute import Days, Money
+from bot.engine.compute import Days, Hours, Money
 from bot.i18n.catalogs import Translator
-from bot.texts import DAYS
+from bot.texts import DAYS, WAIT_HOURS
 
 
 def babel_locale(lang: str) -> str:
@@ -20,9 +20,10 @@ def babel_locale(lang: str) -> str:
 
 def format_value(value: Any, lang: str, tr: Translator | None = None) -> str:
     loc = babel_locale(lang)
-    if isinstance(value, Days):
+    if isinstance(value, (Days, Hours)):
+        forms = DAYS if isinstance(value, Days) else WAIT_HOURS
         count = format_decimal(int(value), locale=loc)
-        template = tr.ngettext(DAYS[0], DAYS[1], int(value)) if tr else (DAYS[0] if value == 1 else DAYS[1])
+        template = tr.ngettext(forms[0], forms[1], int(value)) if tr else (forms[0] if value == 1 else forms[1])
         return template.format(count=count)
     if isinstance(value, Money):
         # Whole tenge: the official values are whole, and "17 300 ₸" reads better than "17 300,00 ₸".

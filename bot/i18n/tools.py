@@ -25,6 +25,7 @@ METHOD_MAP = [
     ("bot/**.py", "python"),
     ("flows/**.yaml", "bot.i18n.extract:extract_flows"),
     ("content/contacts.yaml", "bot.i18n.extract:extract_contacts"),
+    ("content/canned.yaml", "bot.i18n.extract:extract_canned"),
 ]
 KEYWORDS = {"N_": None, "Np_": (1, 2)}
 

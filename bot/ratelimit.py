@@ -1,0 +1,52 @@
+"""Telegram's sending limits, kept on our side so the sender rarely meets a 429.
+
+About 1 message a second to one private chat, 20 a minute to one group, 30 a second overall.
+A 429 from Telegram also blocks the chat for ``retry_after`` seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+
+
+class RateLimiter:
+    def __init__(self, private_per_second: float = 1.0, group_per_minute: float = 20.0,
+                 global_per_second: float = 30.0, clock: Callable[[], float] = time.monotonic):
+        self.private_gap = 1.0 / private_per_second
+        self.group_window, self.group_count = 60.0, int(group_per_minute)
+        self.global_gap = 1.0 / global_per_second
+        self.clock = clock
+        self._last_private: dict[int, float] = {}
+        self._group_sends: dict[int, deque[float]] = {}
+        self._last_global = -1e9
+        self._blocked_until: dict[int, float] = {}
+        if self.group_count < 1:
+            raise ValueError("group_per_minute must allow at least one message")
+
+    def wait(self, chat_id: int) -> float:
+        """Seconds until a message to ``chat_id`` may go (0 when it may go now)."""
+        now = self.clock()
+        waits = [self._blocked_until.get(chat_id, 0.0) - now, self._last_global + self.global_gap - now]
+        if chat_id < 0:  # groups and supergroups
+            sent = self._group_sends.get(chat_id)
+            if sent is not None:
+                while sent and sent[0] <= now - self.group_window:
+                    sent.popleft()
+                if len(sent) >= self.group_count:
+                    waits.append(sent[0] + self.group_window - now)
+        else:
+            waits.append(self._last_private.get(chat_id, -1e9) + self.private_gap - now)
+        return max(0.0, *waits)
+
+    def record(self, chat_id: int) -> None:
+        now = self.clock()
+        self._last_global = now
+        if chat_id < 0:
+            self._group_sends.setdefault(chat_id, deque()).append(now)
+        else:
+            self._last_private[chat_id] = now
+
+    def block(self, chat_id: int, seconds: float) -> None:
+        self._blocked_until[chat_id] = self.clock() + seconds

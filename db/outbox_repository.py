@@ -1,0 +1,71 @@
+"""The outbox: Telegram calls queued in the same transaction as the change that needs them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import OutboxMessage, utcnow
+
+
+class OutboxRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def put(self, chat_id: int, method: str, payload: dict[str, Any], *, case_id: int | None = None,
+                  link_id: int | None = None) -> OutboxMessage:
+        row = OutboxMessage(chat_id=chat_id, method=method, payload=json.dumps(payload, ensure_ascii=False),
+                            case_id=case_id, link_id=link_id, status="pending", attempts=0, not_before=utcnow(),
+                            created_at=utcnow())
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    async def heads(self, now: dt.datetime, limit: int = 200) -> list[OutboxMessage]:
+        """The oldest pending message of each (case, chat): the only ones that may go now, so every
+        case's messages arrive in order in each chat, and a slow group never holds up a migrant."""
+        first = (select(func.min(OutboxMessage.id))
+                 .where(OutboxMessage.status == "pending")
+                 .group_by(OutboxMessage.case_id, OutboxMessage.chat_id))
+        rows = await self.session.execute(
+            select(OutboxMessage).where(OutboxMessage.id.in_(first), OutboxMessage.not_before <= now)
+            .order_by(OutboxMessage.id).limit(limit))
+        return list(rows.scalars())
+
+    async def next_due(self) -> dt.datetime | None:
+        return (await self.session.execute(
+            select(func.min(OutboxMessage.not_before)).where(OutboxMessage.status == "pending"))).scalar_one_or_none()
+
+    async def pending_count(self) -> int:
+        return int((await self.session.execute(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending"))).scalar_one())
+
+    async def get(self, row_id: int) -> OutboxMessage | None:
+        return await self.session.get(OutboxMessage, row_id)
+
+    async def sent(self, row_id: int) -> None:
+        await self.session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(
+            status="sent", sent_at=utcnow(), payload="{}"))
+
+    async def retry(self, row_id: int, not_before: dt.datetime, error: str, count: bool = True) -> None:
+        values: dict[str, Any] = {"not_before": not_before, "error": error[:200]}
+        if count:
+            values["attempts"] = OutboxMessage.attempts + 1
+        await self.session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+
+    async def dead(self, row_id: int, error: str) -> None:
+        await self.session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(
+            status="dead", error=error[:200], payload="{}"))
+
+    async def drop_for_case(self, case_id: int) -> None:
+        await self.session.execute(delete(OutboxMessage).where(
+            OutboxMessage.case_id == case_id, OutboxMessage.status == "pending"))
+
+    async def purge_sent(self, before: dt.datetime) -> int:
+        result = await self.session.execute(delete(OutboxMessage).where(
+            OutboxMessage.status != "pending", OutboxMessage.created_at < before))
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -22,7 +22,6 @@ from bot.hours import WorkingHours
 from bot.i18n.languages import LANGUAGES
 from bot.inbox import Inbox
 from bot.isolation import PerUserIsolation
-from bot.middlewares.answer import AnswerFirstMiddleware
 from bot.middlewares.context import ContextMiddleware
 from bot.pseudonym import Pseudonymizer, load_or_create_secret
 from bot.ratelimit import RateLimiter
@@ -104,7 +103,6 @@ async def build_app(settings: Settings, today: Clock = system_today) -> App:
     cases, sender = None, None
     if settings.counsellor_chat_id is not None:
         cases, sender = _case_desk(settings, core, bot, door, dispatcher)
-    dispatcher.callback_query.middleware(AnswerFirstMiddleware())
     inbox = Inbox(core.sessions, pseudonymize)
     app = App(settings, core, bot, dispatcher, door, inbox, UpdateWorker(inbox, lambda p: app.handle(p)), cases,
               sender)

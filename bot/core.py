@@ -15,6 +15,16 @@ from bot.config import Settings
 from bot.conversation import ConversationService
 from bot.engine.registry import ENTRY_FLOW, MENU_FLOW, Registry, load_registry
 from bot.engine.runner import Clock, Engine, system_today
+from bot.engine.schema import (
+    Flow,
+    GotoNode,
+    HandoffNode,
+    InfoNode,
+    InputNode,
+    Node,
+    OutcomeNode,
+    QuestionNode,
+)
 from bot.engine.search import Topic, TopicIndex
 from bot.i18n.catalogs import Catalogs
 from bot.screens import Presenter
@@ -38,10 +48,30 @@ class Core:
         await self.db.dispose()
 
 
+def _texts_with_target(flow: Flow, node: Node) -> list[tuple[str, str | None]]:
+    """A node's texts, each with the flow its button jumps to (None when it stays in this flow)."""
+    if isinstance(node, QuestionNode):
+        out: list[tuple[str, str | None]] = [(node.text, None)]
+        for option in node.options:
+            target = flow.node(option.next)
+            out.append((option.label, target.flow if isinstance(target, GotoNode) else None))
+        return out
+    if isinstance(node, (InputNode, InfoNode, OutcomeNode, HandoffNode)):
+        return [(node.text, None)]
+    return []
+
+
 def build_index(registry: Registry, catalogs: Catalogs, content_dir: Path) -> TopicIndex:
     """Search over every topic (not the start and menu flows), in every language we have."""
-    topics = {fid: Topic(f.title, f.keywords, [text for _, text in f.texts()])
-              for fid, f in registry.flows.items() if fid not in (ENTRY_FLOW, MENU_FLOW)}
+    texts: dict[str, list[str]] = {fid: [] for fid in registry.flows if fid not in (ENTRY_FLOW, MENU_FLOW)}
+    for fid, flow in registry.flows.items():
+        for node in flow.nodes:
+            for text, leads_to in _texts_with_target(flow, node):
+                owner = leads_to if leads_to in texts else fid  # a button that opens another topic speaks for it
+                if owner in texts:
+                    texts[owner].append(text)
+    topics = {fid: Topic(registry.flows[fid].title, registry.flows[fid].keywords, found)
+              for fid, found in texts.items()}
     red_flags: list[str] = []
     search_file = content_dir / "search.yaml"
     if search_file.exists():

@@ -142,18 +142,21 @@ class TopicIndex:
         return {flow: 100 * value / total for flow, value in found.items()} if total else {}
 
     def search(self, query: str, limit: int = 3) -> list[Hit]:
-        """The best topics for ``query``, best first (at most ``limit``; may be fewer)."""
-        best: dict[str, float] = {}
+        """The best topics for ``query``, best first (at most ``limit``; may be fewer).
+
+        A topic's score is the better of its phrase and word scores; between equal scores, the
+        closer whole-phrase match wins.
+        """
+        phrase: dict[str, float] = {}
+        words: dict[str, float] = {}
         for variant in (fold(v) for v in layout_variants(query)):
-            for flow, phrase in self.phrases:
-                score = _phrase_score(variant, phrase)
-                if score > best.get(flow, 0.0):
-                    best[flow] = score
+            for flow, text in self.phrases:
+                phrase[flow] = max(phrase.get(flow, 0.0), _phrase_score(variant, text))
             for flow, score in self._word_scores(variant).items():
-                if WORD_WEIGHT * score > best.get(flow, 0.0):
-                    best[flow] = WORD_WEIGHT * score
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [Hit(flow, round(score, 1)) for flow, score in ranked[:limit]]
+                words[flow] = max(words.get(flow, 0.0), WORD_WEIGHT * score)
+        flows = set(phrase) | set(words)
+        ranked = sorted(flows, key=lambda f: (-max(phrase.get(f, 0.0), words.get(f, 0.0)), -phrase.get(f, 0.0), f))
+        return [Hit(f, round(max(phrase.get(f, 0.0), words.get(f, 0.0)), 1)) for f in ranked[:limit]]
 
     def suggest(self, query: str, limit: int = 3) -> list[Hit]:
         return [h for h in self.search(query, limit) if h.score >= MIN_SCORE]

@@ -13,6 +13,7 @@ from bot.callbacks import CaseConsent, Consent, Forget, Go, Pick, Rate, SetLangu
 from bot.door import TelegramDoor
 from bot.engine.inputs import Choose, Jump, Nav, Text
 from bot.i18n.catalogs import Translator
+from bot.middlewares.answer import AnswerFirstMiddleware
 
 LONGEST_ANSWER = 500  # characters; anything longer is a story for a person, not an answer
 
@@ -133,6 +134,7 @@ def build_router() -> Router:
     router = Router(name="migrant")
     router.message.filter(F.chat.type == "private")
     router.callback_query.filter(F.message.chat.type == "private")
+    router.callback_query.middleware(AnswerFirstMiddleware())
     router.message.register(start, CommandStart())
     router.message.register(language, Command("language"))
     router.callback_query.register(chose_language, SetLanguage.filter())

@@ -1,7 +1,10 @@
 """Telegram's sending limits, kept on our side so the sender rarely meets a 429.
 
 About 1 message a second to one private chat, 20 a minute to one group, 30 a second overall.
-A 429 from Telegram also blocks the chat for ``retry_after`` seconds.
+Messages to a group are also spaced evenly (3 s apart at 20 a minute): Telegram counts a sliding
+window, so a burst of 20 at once would meet a 429 on the next message anyway. Every gap has a
+1 % margin, so rounding never tips a message over a limit. A 429 from Telegram also blocks the
+chat for ``retry_after`` seconds.
 """
 
 from __future__ import annotations
@@ -10,13 +13,16 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+MARGIN = 1.01
+
 
 class RateLimiter:
     def __init__(self, private_per_second: float = 1.0, group_per_minute: float = 20.0,
                  global_per_second: float = 30.0, clock: Callable[[], float] = time.monotonic):
-        self.private_gap = 1.0 / private_per_second
-        self.group_window, self.group_count = 60.0, int(group_per_minute)
-        self.global_gap = 1.0 / global_per_second
+        self.private_gap = MARGIN / private_per_second
+        self.group_window, self.group_count = 60.0 * MARGIN, int(group_per_minute)
+        self.group_gap = MARGIN * 60.0 / group_per_minute
+        self.global_gap = MARGIN / global_per_second
         self.clock = clock
         self._last_private: dict[int, float] = {}
         self._group_sends: dict[int, deque[float]] = {}
@@ -31,9 +37,11 @@ class RateLimiter:
         waits = [self._blocked_until.get(chat_id, 0.0) - now, self._last_global + self.global_gap - now]
         if chat_id < 0:  # groups and supergroups
             sent = self._group_sends.get(chat_id)
-            if sent is not None:
+            if sent:
                 while sent and sent[0] <= now - self.group_window:
                     sent.popleft()
+                if sent:
+                    waits.append(sent[-1] + self.group_gap - now)
                 if len(sent) >= self.group_count:
                     waits.append(sent[0] + self.group_window - now)
         else:
@@ -47,6 +55,8 @@ class RateLimiter:
             self._group_sends.setdefault(chat_id, deque()).append(now)
         else:
             self._last_private[chat_id] = now
+            if len(self._last_private) > 10_000:  # forget chats that are free again
+                self._last_private = {c: t for c, t in self._last_private.items() if t > now - self.private_gap}
 
     def block(self, chat_id: int, seconds: float) -> None:
         self._blocked_until[chat_id] = self.clock() + seconds

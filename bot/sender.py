@@ -38,6 +38,7 @@ from db.outbox_repository import OutboxRepository
 
 log = logging.getLogger("jol.sender")
 MAX_ATTEMPTS = 12
+INLINE_WAIT = 0.25  # seconds the sender waits for a message in hand rather than looking again
 TOPIC_GONE = ("message thread not found", "TOPIC_DELETED", "TOPIC_CLOSED", "TOPIC_ID_INVALID")
 
 
@@ -66,18 +67,27 @@ class Sender:
                 w.cancel()
 
     async def step(self) -> float:
-        """Send what may go now; return how long to wait before looking again."""
+        """Send what may go now; return how long to wait before looking again.
+
+        Short waits (the global pace, a group's spacing) are slept through here, so messages
+        leave at the pace the limits allow without a database round trip between them; a
+        message that must wait longer is passed over until the next look.
+        """
         now = utcnow()
         async with self.sessions() as session:
             heads = await OutboxRepository(session).heads(now)
             next_due = await OutboxRepository(session).next_due()
         soonest = 1.0
         sent_any = False
-        for row in heads:
-            wait = self.limiter.wait(row.chat_id)
-            if wait > 0:
+        while heads:
+            heads.sort(key=lambda r: self.limiter.wait(r.chat_id))
+            wait = self.limiter.wait(heads[0].chat_id)
+            if wait > INLINE_WAIT:
                 soonest = min(soonest, wait)
-                continue
+                break
+            if wait > 0:
+                await asyncio.sleep(wait)
+            row = heads.pop(0)
             self.limiter.record(row.chat_id)
             await self._deliver(row)
             sent_any = True

@@ -17,7 +17,8 @@ from bot.config import Settings
 from bot.core import Core, open_core
 from bot.door import CaseDesk, TelegramDoor
 from bot.engine.runner import Clock, system_today
-from bot.handlers import counsellor, migrant
+from bot.handlers import admin, counsellor, migrant
+from bot.handlers.admin import AdminCheck
 from bot.hours import WorkingHours
 from bot.i18n.languages import LANGUAGES
 from bot.inbox import Inbox
@@ -27,6 +28,7 @@ from bot.pseudonym import Pseudonymizer, load_or_create_secret
 from bot.ratelimit import RateLimiter
 from bot.retry import RetryMiddleware
 from bot.sender import Sender
+from bot.stats.report import StatsService
 from bot.storage import SQLStorage
 from bot.worker import UpdateWorker
 
@@ -99,6 +101,12 @@ async def build_app(settings: Settings, today: Clock = system_today) -> App:
                         settings.conversation_retention_days)
     dispatcher["door"] = door
     dispatcher.update.middleware(ContextMiddleware(core.conversations, core.catalogs, pseudonymize, languages))
+    categories = sorted({name for flow in core.registry.flows.values() for name in flow.stats})
+    dispatcher["admins"] = AdminCheck(settings.admin_ids, settings.admin_chat_id)
+    dispatcher["stats"] = StatsService(core.sessions, categories, settings.stats_min_cell)
+    dispatcher["stats_tr"] = core.catalogs.get(settings.stats_language)
+    dispatcher["registry"] = core.registry
+    dispatcher.include_router(admin.build_router())
     dispatcher.include_router(migrant.build_router())
     cases, sender = None, None
     if settings.counsellor_chat_id is not None:
@@ -129,7 +137,7 @@ def _case_desk(settings: Settings, core: Core, bot: Bot, door: TelegramDoor,
                     limiter)
     hours = WorkingHours.parse(settings.working_hours, settings.working_days, settings.timezone)
     door.desk = CaseDesk(cases, hours, settings.expected_wait_hours, settings.case_retention_days, sender.wake)
-    dispatcher["cases"], dispatcher["sender"], dispatcher["registry"] = cases, sender, core.registry
+    dispatcher["cases"], dispatcher["sender"] = cases, sender
     dispatcher["group_tr"] = group_tr
     dispatcher.include_router(counsellor.build_router(settings.counsellor_chat_id, group_tr))
     return cases, sender

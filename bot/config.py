@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     rate_group_per_minute: float = 20.0
     rate_global_per_second: float = 30.0
 
+    # Statistics: who may export them, and the smallest count shown
+    admin_ids: list[int] = Field(default_factory=list)
+    admin_chat_id: int | None = None
+    stats_min_cell: int = Field(default=10, ge=5)
+    stats_language: str = "en"
+
     # Privacy and operations
     conversation_retention_days: int = Field(default=30, gt=0)
     shutdown_timeout: float = Field(default=20.0, gt=0)

@@ -18,7 +18,10 @@ from bot.engine.schema import QuestionNode
 from bot.engine.search import TopicIndex
 from bot.engine.state import State
 from bot.i18n.catalogs import Catalogs
+from bot.stats.recorder import StatsRecorder
+from db.models import Conversation
 from db.repositories import ConversationRepository
+from db.stats_repository import StatsRepository
 
 
 @dataclass
@@ -31,19 +34,29 @@ class Reply:
 
 class ConversationService:
     def __init__(self, engine: Engine, sessions: async_sessionmaker[AsyncSession], catalogs: Catalogs,
-                 index: TopicIndex | None = None):
+                 index: TopicIndex | None = None, recorder: StatsRecorder | None = None):
         self.engine = engine
         self.sessions = sessions
         self.catalogs = catalogs
         self.index = index
+        self.recorder = recorder
 
-    async def start(self, key: str, lang: str, *, counted: bool | None = None, update_id: int | None = None) -> Reply:
+    async def start(self, key: str, lang: str, *, counted: bool | None = None, update_id: int | None = None,
+                    campaign: str | None = None) -> Reply:
         """Begin at the entry flow (``/start``), forgetting where an earlier conversation was."""
         state, events = self.engine.start()
         async with self.sessions() as session, session.begin():
-            await ConversationRepository(session).put(key, state.to_json(), lang, counted=counted,
-                                                      update_id=update_id)
+            repo = ConversationRepository(session)
+            await repo.put(key, state.to_json(), lang, counted=counted, update_id=update_id, campaign=campaign)
+            row = await repo.get(key)
+            await self._record(session, events, state, row)
         return Reply(state, events, lang)
+
+    async def _record(self, session: AsyncSession, events: list[Event], state: State, row: Conversation | None) -> None:
+        if self.recorder is None or row is None:
+            return
+        await self.recorder.record(StatsRepository(session), events, state.answers, lang=row.lang,
+                                   campaign=row.campaign, counted=row.counted, today=self.engine.today())
 
     async def language(self, key: str) -> str | None:
         """The language this migrant chose, or None if they have not talked to the bot yet."""
@@ -66,6 +79,7 @@ class ConversationService:
             else:
                 state, events = self.engine.advance(state, self._understand(state, inp, lang))
             await repo.put(key, state.to_json(), lang, update_id=update_id)
+            await self._record(session, events, state, row or await repo.get(key))
         if isinstance(inp, Text):
             events = self._search(inp.text, state, events)
         return Reply(state, events, lang)

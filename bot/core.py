@@ -28,6 +28,7 @@ from bot.engine.schema import (
 from bot.engine.search import Topic, TopicIndex
 from bot.i18n.catalogs import Catalogs
 from bot.screens import Presenter
+from bot.stats.recorder import StatsRecorder
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade
 
@@ -89,4 +90,4 @@ async def open_core(settings: Settings, today: Clock = system_today) -> Core:
     await upgrade(db)
     sessions = make_sessionmaker(db)
     return Core(settings, registry, engine, catalogs, Presenter(registry.contacts), db, sessions,
-                ConversationService(engine, sessions, catalogs, index), index)
+                ConversationService(engine, sessions, catalogs, index, StatsRecorder.for_registry(registry)), index)

@@ -85,9 +85,11 @@ class TelegramDoor:
                         state: FSMContext, update_id: int | None) -> None:
         data = await state.get_data()
         lang = data.get("lang") or fallback_lang
+        campaign = data.get("campaign")
         await state.clear()
         await self._remove_buttons(chat_id, message_id)
-        reply = await self.conversations.start(key, lang, counted=counted, update_id=update_id)
+        reply = await self.conversations.start(key, lang, counted=counted, update_id=update_id,
+                                               campaign=campaign if isinstance(campaign, str) else None)
         await self.send(chat_id, reply, at_start=True)
 
     async def step(self, chat_id: int, key: str, inp: UserInput, lang: str, tr: Translator, state: FSMContext,

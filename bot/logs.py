@@ -1,4 +1,5 @@
-"""Logging that never writes the bot token (it can appear in URLs inside network errors)."""
+"""Logging that never writes the bot token (it can appear in URLs inside network errors), nor what
+people write (the database drivers' SQL parameters)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,17 @@ class RedactTokens(logging.Filter):
         return True
 
 
+# Database drivers log SQL parameters at DEBUG, which would put message texts in the log; they
+# stay at WARNING whatever LOG_LEVEL says.
+QUIET = {"aiosqlite": logging.WARNING, "sqlalchemy": logging.WARNING, "alembic": logging.WARNING,
+         "asyncio": logging.WARNING}
+
+
+def quiet_libraries() -> None:
+    for name, level in QUIET.items():
+        logging.getLogger(name).setLevel(level)
+
+
 def setup_logging(level: str, *secrets: str) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -34,4 +46,4 @@ def setup_logging(level: str, *secrets: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    quiet_libraries()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
@@ -27,6 +27,8 @@ class Conversation(Base):
     last_update: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     # False when the migrant chose not to be counted in statistics (privacy notice).
     counted: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The QR-poster code from /start CODE (a place, not a person), for the statistics.
+    campaign: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class InboxUpdate(Base):
@@ -130,3 +132,33 @@ class CaseEvent(Base):
     case_id: Mapped[int] = mapped_column(Integer, index=True)
     event: Mapped[str] = mapped_column(String(32))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EnquiryFact(Base):
+    """One anonymous fact about an enquiry: a topic opened, an answer reached, a handoff.
+
+    Only closed codes and the day: no person key, no Telegram id, no free text, no typed date or
+    amount. A person who asked not to be counted adds a row with ``kind='uncounted'`` and the day,
+    nothing else.
+    """
+
+    __tablename__ = "enquiry_facts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # started | outcome | handoff | case | uncounted
+    flow: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    node: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    urgency: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    lang: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    campaign: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class FactCategory(Base):
+    """An answer category of a fact, from a flow's ``stats`` list (e.g. citizenship=uz)."""
+
+    __tablename__ = "fact_categories"
+
+    fact_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(32))

@@ -27,14 +27,16 @@ class ConversationRepository:
         return await self.session.get(Conversation, key)
 
     async def put(self, key: str, state: str, lang: str, *, update_id: int | None = None,
-                  counted: bool | None = None, now: dt.datetime | None = None) -> None:
+                  counted: bool | None = None, campaign: str | None = None, now: dt.datetime | None = None) -> None:
         row = await self.session.get(Conversation, key)
         when = now or utcnow()
         if row is None:
             row = Conversation(key=key, state=state, lang=lang, updated_at=when, last_update=update_id,
-                               counted=True if counted is None else counted)
+                               counted=True if counted is None else counted, campaign=campaign)
             self.session.add(row)
             return
+        if campaign is not None:
+            row.campaign = campaign
         row.state, row.lang, row.updated_at = state, lang, when
         if update_id is not None:
             row.last_update = update_id

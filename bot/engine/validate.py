@@ -106,9 +106,13 @@ class _Checker:
             if isinstance(comp, Official) and self.official is not None and comp.official not in self.official:
                 self.add(lf, "", f"compute '{name}' uses unknown official value '{comp.official}'",
                          lf.line_of("compute", name))
+        typed = {n.save for other in self.flows.values() for n in other.flow.nodes if isinstance(n, InputNode)}
         for stat in flow.stats:
             if stat not in self.all_answers:
                 self.add(lf, "", f"stats names unknown answer '{stat}'", lf.line_of("stats"))
+            elif stat in typed:
+                self.add(lf, "", f"stats may only name answers set by buttons; '{stat}' is typed by the person",
+                         lf.line_of("stats"))
         known_names = self.all_answers | set(flow.compute)
         for i, n in enumerate(flow.nodes):
             self.check_node(lf, n, i, nodes, known_names)

@@ -1,0 +1,1 @@
+"""Anonymous enquiry statistics: recording, small-cell suppression, exports and charts."""

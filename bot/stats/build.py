@@ -1,0 +1,67 @@
+"""Exports and charts, built the same way for the command line and the admin chat."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+
+from bot import texts
+from bot.engine.registry import Registry
+from bot.i18n.catalogs import Translator
+from bot.stats.chart import weekly_png
+from bot.stats.export import Notes, csv_bytes, xlsx_bytes
+from bot.stats.report import Breakdown, StatsService, week_of
+from db.models import utcnow
+from db.stats_repository import StatsRepository
+
+STANDARD = (Breakdown("enquiries", ("flow",)), Breakdown("enquiries", ("flow", "language")),
+            Breakdown("enquiries", ("month",)), Breakdown("enquiries", ("campaign",)),
+            Breakdown("outcomes", ("flow", "node")), Breakdown("handoffs", ("flow", "urgency")))
+
+
+async def export(service: StatsService, first: dt.date, last: dt.date, breakdowns: Sequence[Breakdown], fmt: str,
+                 tr: Translator) -> bytes:
+    if fmt == "csv":
+        if len(breakdowns) != 1:
+            raise ValueError("a CSV file holds one breakdown; use --format xlsx for several")
+        return csv_bytes(breakdowns[0], await service.table(first, last, breakdowns[0]), service.k, tr)
+    if fmt != "xlsx":
+        raise ValueError("the format is csv or xlsx")
+    tables = [(b, await service.table(first, last, b)) for b in breakdowns]
+    notes = Notes(first, last, service.k, utcnow(), await service.uncounted(first, last))
+    return xlsx_bytes(tables, await service.cases(first, last), notes, tr)
+
+
+async def chart(service: StatsService, registry: Registry, first: dt.date, last: dt.date, tr: Translator) -> bytes:
+    by_topic = await service.table(first, last, Breakdown("enquiries", ("week", "flow")))
+    handoffs = await service.table(first, last, Breakdown("handoffs", ("week",)))
+    start = dt.datetime.combine(first, dt.time(), dt.UTC)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC)
+    minutes: dict[str, list[float]] = defaultdict(list)
+    async with service.sessions() as session:
+        for case in await StatsRepository(session).cases(start, end):
+            if case.first_response_at is not None:
+                opened = case.opened_at.replace(tzinfo=dt.UTC) if case.opened_at.tzinfo is None else case.opened_at
+                answered = case.first_response_at if case.first_response_at.tzinfo else \
+                    case.first_response_at.replace(tzinfo=dt.UTC)
+                minutes[week_of(opened.date())].append((answered - opened).total_seconds() / 60)
+    titles = {fid: tr(flow.title) for fid, flow in registry.flows.items()}
+    return weekly_png(by_topic, handoffs, minutes, service.k, titles, tr)
+
+
+async def summary(service: StatsService, first: dt.date, last: dt.date, weeks: int, tr: Translator) -> str:
+    def shown(n: int) -> str:
+        return str(n) if n >= service.k else f"<{service.k}"
+
+    async with service.sessions() as session:
+        enquiries = await StatsRepository(session).total(first, last, "started")
+        handoffs = await StatsRepository(session).total(first, last, "handoff")
+    cases = await service.cases(first, last)
+    count = sum(c.cases or 0 for c in cases)
+    times = [c.first_response_minutes for c in cases if c.first_response_minutes is not None]
+    if enquiries == 0:
+        return tr(texts.STATS_NO_DATA)
+    response = f"{sorted(times)[len(times) // 2]:.0f} min" if times else "—"
+    return tr(texts.STATS_SUMMARY).format(weeks=weeks, enquiries=shown(enquiries), handoffs=shown(handoffs),
+                                          cases=shown(count), response=response)

@@ -1,0 +1,115 @@
+"""Statistics tables: counts per breakdown, suppressed, ready for an export or a chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.stats.suppression import Table, suppress
+from db.stats_repository import StatsRepository
+
+WHAT = {"enquiries": ("started",), "outcomes": ("outcome",), "handoffs": ("handoff",)}
+TIME_DIMS = {"day", "week", "month"}
+FACT_DIMS = {"flow", "node", "language", "campaign", "urgency"}
+MIN_K = 5
+
+
+def week_of(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    what: str
+    by: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, by: str, what: str = "enquiries") -> Breakdown:
+        return cls(what, tuple(d.strip() for d in by.split(",") if d.strip()))
+
+    @property
+    def name(self) -> str:
+        return f"{self.what} by {', '.join(self.by)}" if self.by else self.what
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    category: str
+    cases: int | None
+    first_response_minutes: float | None
+    resolution_hours: float | None
+
+
+class StatsService:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], categories: Sequence[str], k: int = 10):
+        if k < MIN_K:
+            raise ValueError(f"STATS_MIN_CELL must be at least {MIN_K}")
+        self.sessions = sessions
+        self.categories = tuple(categories)
+        self.k = k
+
+    def dimensions(self) -> list[str]:
+        return sorted(FACT_DIMS | TIME_DIMS | set(self.categories))
+
+    async def table(self, first: dt.date, last: dt.date, breakdown: Breakdown) -> Table:
+        if breakdown.what not in WHAT:
+            raise ValueError(f"unknown measure {breakdown.what!r}; use one of {', '.join(WHAT)}")
+        unknown = [d for d in breakdown.by if d not in self.dimensions()]
+        if unknown:
+            raise ValueError(f"unknown breakdown {unknown}; use any of {', '.join(self.dimensions())}")
+        query_dims = ["day" if d in TIME_DIMS else d for d in breakdown.by]
+        async with self.sessions() as session:
+            rows = await StatsRepository(session).counts(first, last, query_dims, WHAT[breakdown.what],
+                                                        self.categories)
+        counts: Counter[tuple[object, ...]] = Counter()
+        for key, n in rows:
+            counts[tuple(self._coarsen(d, v) for d, v in zip(breakdown.by, key, strict=True))] += n
+        return suppress(dict(counts), breakdown.by, self.k)
+
+    @staticmethod
+    def _coarsen(dim: str, value: object) -> object:
+        if dim in ("week", "month") and isinstance(value, (dt.date, str)):
+            day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+            return week_of(day) if dim == "week" else f"{day:%Y-%m}"
+        if dim == "day" and isinstance(value, dt.date):
+            return value.isoformat()
+        return "" if value is None else value
+
+    async def uncounted(self, first: dt.date, last: dt.date) -> int:
+        async with self.sessions() as session:
+            return await StatsRepository(session).total(first, last, "uncounted")
+
+    async def cases(self, first: dt.date, last: dt.date) -> list[CaseRow]:
+        """Per case category: how many, and the median times (categories under k are hidden)."""
+        start = dt.datetime.combine(first, dt.time(), dt.UTC)
+        end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC)
+        async with self.sessions() as session:
+            found = await StatsRepository(session).cases(start, end)
+        by_category: dict[str, list[tuple[float | None, float | None]]] = {}
+        for case in found:
+            opened = _aware(case.opened_at)
+            response = (_aware(case.first_response_at) - opened).total_seconds() / 60 if case.first_response_at \
+                else None
+            closing = (_aware(case.closed_at) - opened).total_seconds() / 3600 if case.closed_at else None
+            by_category.setdefault(case.category, []).append((response, closing))
+        rows = []
+        for category, times in sorted(by_category.items()):
+            if len(times) < self.k:
+                rows.append(CaseRow(category, None, None, None))
+                continue
+            responses = [t[0] for t in times if t[0] is not None]
+            closings = [t[1] for t in times if t[1] is not None]
+            rows.append(CaseRow(category, len(times),
+                                round(statistics.median(responses), 1) if len(responses) >= self.k else None,
+                                round(statistics.median(closings), 1) if len(closings) >= self.k else None))
+        return rows
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

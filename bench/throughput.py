@@ -164,11 +164,11 @@ class BenchTelegram(FakeTelegram):
             self.on_reply(chat_id, time.perf_counter())
             if name == "sendMessage":
                 self.forget_old(chat_id)
-        if len(self.requests) > 4000:
-            del self.requests[:-200]
-            del self.sent[:-200]
-            del self.edits[:-200]
-        if len(self.deliveries) > 4000:
+        if len(self.requests) > 500:
+            del self.requests[:-50]
+            del self.sent[:-50]
+            del self.edits[:-50]
+        if len(self.deliveries) > 2000:
             self.deliveries.clear()
             self.confirmed_ids.clear()
         return status, body

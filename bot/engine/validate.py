@@ -191,19 +191,11 @@ class _Checker:
 
     def check_graph(self, lf: LoadedFlow, nodes: dict[str, Node]) -> None:
         flow = lf.flow
+        # From the start, and from any node another flow jumps to.
+        entries = [flow.start] + [n.node for other in self.flows.values() for n in other.flow.nodes
+                                  if isinstance(n, GotoNode) and n.flow == flow.id and n.node]
         reachable: set[str] = set()
-        todo = [flow.start] if flow.start in nodes else []
-        while todo:
-            cur = todo.pop()
-            if cur in reachable or cur not in nodes:
-                continue
-            reachable.add(cur)
-            todo.extend(successors(nodes[cur]))
-        # Nodes reached by a jump from another flow count as reachable too.
-        for other in self.flows.values():
-            for n in other.flow.nodes:
-                if isinstance(n, GotoNode) and n.flow == flow.id and n.node in nodes:
-                    todo.append(n.node)
+        todo = [e for e in entries if e in nodes]
         while todo:
             cur = todo.pop()
             if cur in reachable or cur not in nodes:

@@ -93,6 +93,15 @@ class Person:
         assert latest is not None
         return latest
 
+    async def onboard(self, language: str = "English") -> None:
+        """/start, a language, the privacy notice: up to the safety question."""
+        self.send("/start")
+        await self.expect("Choose your language")
+        self.press(language)
+        await self.expect("never asks your name")
+        self.press("OK, continue")
+        await self.expect("Are you in danger now")
+
     def send(self, text: str) -> dict[str, Any]:
         return self.tg.push_message(self.user, text)
 

@@ -39,12 +39,7 @@ def group_messages(tg: FakeTelegram, thread: int | None = None) -> list[dict[str
 
 
 async def to_handoff(person: Person) -> None:
-    person.send("/start")
-    await person.expect("Choose your language")
-    person.press("English")
-    await person.expect("never asks your name")
-    person.press("OK, continue")
-    await person.expect("Are you in danger now")
+    await person.onboard()
     person.press("No")
     await person.expect("What is your question about?")
     for label, expected in (("Work permit", "Which country"), ("Uzbekistan", "Who do you work for"),
@@ -149,12 +144,7 @@ async def test_a_case_from_escalation_to_forget(tg: FakeTelegram, tmp_path: Path
 async def test_out_of_hours_and_urgent_cases(tg: FakeTelegram, tmp_path: Path, group: dict[str, Any]) -> None:
     async with running(tg, tmp_path, working_hours="00:00-00:01", working_days="mon"):
         person = Person(tg, user_id=5002)
-        person.send("/start")
-        await person.expect("Choose your language")
-        person.press("English")
-        await person.expect("never asks your name")
-        person.press("OK, continue")
-        await person.expect("Are you in danger now")
+        await person.onboard()
         person.press("Yes, I need help now")  # danger: an urgent handoff
         await person.expect("Connect you with a counsellor?")
         person.press("Yes, connect me")

@@ -11,19 +11,10 @@ from .harness import BotProcess, Person
 pytestmark = pytest.mark.slow
 
 
-async def onboard(person: Person) -> None:
-    person.send("/start")
-    await person.expect("Choose your language")
-    person.press("English")
-    await person.expect("never asks your name")
-    person.press("OK, continue")
-    await person.expect("Are you in danger now")
-
-
 async def test_walk_from_start_to_an_outcome_by_pressing_buttons(tg: FakeTelegram, bot: BotProcess) -> None:
     bot.start()
     person = Person(tg)
-    await onboard(person)
+    await person.onboard()
     for label, expected in (("No", "What is your question about?"),
                             ("Work permit", "Which country's passport"),
                             ("Kyrgyzstan", "You do not need a work permit")):
@@ -41,7 +32,7 @@ async def test_walk_from_start_to_an_outcome_by_pressing_buttons(tg: FakeTelegra
 async def test_conversation_survives_a_restart(tg: FakeTelegram, bot: BotProcess) -> None:
     bot.start()
     person = Person(tg)
-    await onboard(person)
+    await person.onboard()
     person.press("No")
     await person.expect("What is your question about?")
     assert await bot.stop() == 0
@@ -55,7 +46,7 @@ async def test_conversation_survives_a_restart(tg: FakeTelegram, bot: BotProcess
 async def test_sigkill_mid_flow_loses_nothing_and_handles_nothing_twice(tg: FakeTelegram, bot: BotProcess) -> None:
     bot.start()
     person = Person(tg)
-    await onboard(person)
+    await person.onboard()
     person.press("No")
     await person.expect("What is your question about?")
     # The next answer is taken and applied, and the bot is killed while its reply is in flight.
@@ -86,7 +77,7 @@ async def test_sigterm_stops_cleanly_and_a_second_instance_is_refused(tg: FakeTe
                                                                        tmp_path) -> None:
     bot.start()
     person = Person(tg)
-    await onboard(person)
+    await person.onboard()
     second = BotProcess(tg.base_url, tmp_path)
     second.log = tmp_path / "second.log"
     second.start()

@@ -20,8 +20,9 @@ Two child processes are measured one after the other, each with its own local fa
 Both get the same traffic from simulated migrants who, like people, wait for the answer before
 the next step: first contact (``/start``, a language, the privacy notice, ``/menu``), then the
 work-permit questions over and over, answered by pressing buttons or by typing ("2", "1",
-"hello", a date, "no", ``/menu``).  An update is *handled* when the bot is done with it (pipeline:
-its inbox row is marked done; echo: the dispatcher returned).  Phases, in each child:
+"hello", a date, "no", ``/menu``).  An update is *handled* when the bot is done with it, its
+replies sent (pipeline: the worker's handler returned; echo: the dispatcher returned).  Phases,
+in each child:
 
 1. closed loop: ``--users`` (500) people, each sending the next update as soon as the previous one
    is handled, until ``--updates`` (5,000) are handled or 15 s passed -> updates/s at saturation.
@@ -383,13 +384,18 @@ class PipelineBot:
             data_dir=self.dir, pseudonym_secret="bench-secret-long-enough-for-hmac-sha256", _env_file=None,
         )
         self.app = app = await build_app(settings, today=lambda: TODAY)
-        finish = app.inbox.finish
+        handle = app.worker.handle
 
-        async def finished(update_id: int, status: str = "done") -> None:
-            await finish(update_id, status)
-            driver.on_done(update_id, ok=status == "done")
+        async def handled(payload: dict[str, Any]) -> None:
+            """An update is handled when its handler has finished (the inbox marks it done in batches)."""
+            try:
+                await handle(payload)
+            except Exception:
+                driver.on_done(int(payload["update_id"]), ok=False)
+                raise
+            driver.on_done(int(payload["update_id"]), ok=True)
 
-        app.inbox.finish = finished  # type: ignore[method-assign]
+        app.worker.handle = handled
         self.stop_event = asyncio.Event()
         poller = Poller(app.bot, app.inbox, app.worker, timeout=10)
 

@@ -93,8 +93,8 @@ class TelegramDoor:
         await self.send(chat_id, reply, at_start=True)
 
     async def step(self, chat_id: int, key: str, inp: UserInput, lang: str, tr: Translator, state: FSMContext,
-                   *, update_id: int | None, pressed_message_id: int | None = None) -> None:
-        if await self.conversations.language(key) is None:  # never started, or erased with /forget
+                   *, update_id: int | None, pressed_message_id: int | None = None, known: bool = True) -> None:
+        if not known:  # never started, or erased with /forget
             await self.ask_language(chat_id, lang, tr, state)
             return
         reply = await self.conversations.handle(key, inp, lang, update_id=update_id)

@@ -60,9 +60,17 @@ class Inbox:
         async with self.sessions() as session, session.begin():
             return await InboxRepository(session).start_attempt(update_id)
 
-    async def finish(self, update_id: int, status: str = "done") -> None:
+    async def begin_many(self, update_ids: list[int]) -> dict[int, int]:
+        """Count an attempt for a batch about to be handled, in one transaction."""
         async with self.sessions() as session, session.begin():
-            await InboxRepository(session).finish(update_id, status)
+            return await InboxRepository(session).start_attempts(update_ids)
+
+    async def finish(self, update_id: int, status: str = "done") -> None:
+        await self.finish_many([update_id], status)
+
+    async def finish_many(self, update_ids: list[int], status: str = "done") -> None:
+        async with self.sessions() as session, session.begin():
+            await InboxRepository(session).finish_many(update_ids, status)
 
     async def next_offset(self) -> int | None:
         async with self.sessions() as session:

@@ -3,7 +3,9 @@
 An update is marked done only after its handler finished, so one interrupted by a crash is
 handled again at the next start (the conversation service then sees it was already applied and
 changes nothing). An update whose handler keeps failing is marked failed and reported, never
-retried forever.
+retried forever. Attempts are counted for a whole batch in one write before handling, and
+"done" marks are written in batches too: a crash before they are written only means those
+updates are looked at again, which changes nothing.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ class UpdateWorker:
         self._queued: set[int] = set()
         self._queues: dict[str, asyncio.Queue[Pending]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._attempts: dict[int, int] = {}
+        self._done: list[int] = []
         self.handled = 0
         self.failed = 0
 
@@ -39,13 +43,24 @@ class UpdateWorker:
         """Pick up pending updates until ``stop`` is set, then let the running ones finish."""
         while not stop.is_set():
             self._wake.clear()
-            for item in await self.inbox.pending():
-                if item.update_id not in self._queued:
+            await self._flush_done()
+            fresh = [item for item in await self.inbox.pending() if item.update_id not in self._queued]
+            if fresh:
+                self._attempts.update(await self.inbox.begin_many([item.update_id for item in fresh]))
+                for item in fresh:
                     self._enqueue(item)
             waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
             await asyncio.wait(waiters, timeout=1.0, return_when=asyncio.FIRST_COMPLETED)
             for w in waiters:
                 w.cancel()
+        await self._flush_done()
+
+    async def _flush_done(self) -> None:
+        done, self._done = self._done, []
+        if done:
+            await self.inbox.finish_many(done)
+            for update_id in done:
+                self._queued.discard(update_id)
 
     def _enqueue(self, item: Pending) -> None:
         self._queued.add(item.update_id)
@@ -63,15 +78,15 @@ class UpdateWorker:
                 item = queue.get_nowait()
                 async with self._slots:
                     await self._process(item)
-                self._queued.discard(item.update_id)
         finally:
             self._queues.pop(key, None)
 
     async def _process(self, item: Pending) -> None:
-        attempts = await self.inbox.begin(item.update_id)
+        attempts = self._attempts.pop(item.update_id, 1)
         if attempts > self.max_attempts:
             log.error("update %s failed %d times; giving up on it", item.update_id, attempts - 1)
             await self.inbox.finish(item.update_id, "failed")
+            self._queued.discard(item.update_id)
             self.failed += 1
             return
         try:
@@ -79,9 +94,10 @@ class UpdateWorker:
         except Exception:
             log.exception("update %s could not be handled", item.update_id)
             await self.inbox.finish(item.update_id, "failed")
+            self._queued.discard(item.update_id)
             self.failed += 1
             return
-        await self.inbox.finish(item.update_id)
+        self._done.append(item.update_id)  # written with the next look at the inbox (within a second)
         self.handled += 1
 
     async def drain(self, timeout: float) -> bool:

@@ -84,10 +84,23 @@ class InboxRepository:
         row.attempts += 1
         return row.attempts
 
+    async def start_attempts(self, update_ids: Sequence[int]) -> dict[int, int]:
+        """Count an attempt for each update; returns the new attempt numbers."""
+        if not update_ids:
+            return {}
+        await self.session.execute(update(InboxUpdate).where(InboxUpdate.update_id.in_(list(update_ids)))
+                                   .values(attempts=InboxUpdate.attempts + 1))
+        rows = await self.session.execute(select(InboxUpdate.update_id, InboxUpdate.attempts)
+                                          .where(InboxUpdate.update_id.in_(list(update_ids))))
+        return {int(u): int(a) for u, a in rows.all()}
+
     async def finish(self, update_id: int, status: str = "done") -> None:
-        await self.session.execute(
-            update(InboxUpdate).where(InboxUpdate.update_id == update_id).values(status=status, payload=None)
-        )
+        await self.finish_many([update_id], status)
+
+    async def finish_many(self, update_ids: Sequence[int], status: str = "done") -> None:
+        if update_ids:
+            await self.session.execute(update(InboxUpdate).where(InboxUpdate.update_id.in_(list(update_ids)))
+                                       .values(status=status, payload=None))
 
     async def status(self, update_id: int) -> str | None:
         row = await self.session.get(InboxUpdate, update_id)

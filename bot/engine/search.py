@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, cast
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -63,23 +63,6 @@ def _phrase_score(query: str, phrase: str) -> float:
     return max(full, best_word, partial * 0.95, tokens * 0.95)
 
 
-def _word_similarity(a: str, b: str, *, score_cutoff: float = 0.0) -> float:
-    """Like rapidfuzz's ratio, but a shared stem of 5+ letters counts as a match."""
-    common = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        common += 1
-    if common >= 5 or (common >= 4 and min(len(a), len(b)) <= 5):
-        return 90.0
-    if min(len(a), len(b)) <= 4:  # short words: a one-letter change is another word ("bil" is not "but")
-        return 100.0 if a == b else 0.0
-    return fuzz.ratio(a, b, score_cutoff=score_cutoff)
-
-
-_SCORER = cast(Any, _word_similarity)  # rapidfuzz's stubs expect its own scorer type
-
-
 def _words(text: str) -> list[str]:
     return [w for w in fold(text).split() if len(w) >= MIN_WORD and not w.isdigit()]
 
@@ -96,12 +79,19 @@ class TopicIndex:
                 self.phrases.append((flow, folded))
         self.words = {flow: sorted(ws) for flow, ws in (words or {}).items()}
         topics = max(len(self.words), 1)
-        counts: dict[str, int] = {}
-        for ws in self.words.values():
+        self.flows_of: dict[str, set[str]] = {}
+        for flow, ws in self.words.items():
             for w in ws:
-                counts[w] = counts.get(w, 0) + 1
-        self.weight = {w: math.log(1 + topics / n) for w, n in counts.items()}
+                self.flows_of.setdefault(w, set()).add(flow)
+        self.weight = {w: math.log(1 + topics / len(flows)) for w, flows in self.flows_of.items()}
+        self.vocabulary = sorted(self.flows_of)
+        self.stems: dict[str, list[str]] = {}  # first letters -> words, for "urishyapti" ~ "urishdi"
+        for w in self.vocabulary:
+            for size in (4, 5):
+                if len(w) >= size:
+                    self.stems.setdefault(w[:size], []).append(w)
         self.red_flags = sorted({fold(p) for p in red_flags if fold(p)})
+        self.search = lru_cache(maxsize=2048)(self._search)
 
     @classmethod
     def build(cls, topics: dict[str, Topic], translators: Iterable[Callable[[str], str]],
@@ -121,6 +111,25 @@ class TopicIndex:
                     vocabulary.update(_words(tr(text)))
         return cls(phrases, words, red_flags)
 
+    def _matches(self, token: str) -> dict[str, float]:
+        """Words of the vocabulary like ``token`` (0-100): close spellings, and shared stems."""
+        found: dict[str, float] = {}
+        if len(token) <= 4:
+            if token in self.flows_of:
+                found[token] = 100.0
+        else:
+            for word, score, _ in process.extract(token, self.vocabulary, scorer=fuzz.ratio,
+                                                  score_cutoff=WORD_MATCH, limit=200):
+                if min(len(word), len(token)) > 4:  # short words must match exactly (above)
+                    found[word] = score
+        for size in (5, 4):
+            if len(token) < size:
+                continue
+            for word in self.stems.get(token[:size], ()):
+                if size == 5 or min(len(word), len(token)) <= 5:
+                    found[word] = max(found.get(word, 0.0), 90.0)
+        return found
+
     def _word_scores(self, query: str) -> dict[str, float]:
         """Per topic: the weighted share of the query's informative words that the topic has."""
         tokens = [w for w in query.split() if len(w) >= MIN_WORD and not w.isdigit()]
@@ -130,10 +139,10 @@ class TopicIndex:
         total = 0.0
         for token in tokens:
             best_here: dict[str, float] = {}
-            for flow, vocabulary in self.words.items():
-                match = process.extractOne(token, vocabulary, scorer=_SCORER, score_cutoff=WORD_MATCH)
-                if match is not None:
-                    best_here[flow] = match[1] / 100 * self.weight[match[0]]
+            for word, score in self._matches(token).items():
+                value = score / 100 * self.weight[word]
+                for flow in self.flows_of[word]:
+                    best_here[flow] = max(best_here.get(flow, 0.0), value)
             if not best_here:
                 continue  # a word no topic knows (a name, a typo too far): it neither helps nor hurts
             total += max(best_here.values())
@@ -141,7 +150,7 @@ class TopicIndex:
                 found[flow] += value
         return {flow: 100 * value / total for flow, value in found.items()} if total else {}
 
-    def search(self, query: str, limit: int = 3) -> list[Hit]:
+    def _search(self, query: str, limit: int = 3) -> list[Hit]:
         """The best topics for ``query``, best first (at most ``limit``; may be fewer).
 
         A topic's score is the better of its phrase and word scores; between equal scores, the

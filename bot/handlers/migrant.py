@@ -47,8 +47,8 @@ async def consented(query: CallbackQuery, callback_data: Consent, door: Telegram
 
 
 async def menu(message: Message, door: TelegramDoor, key: str, lang: str, tr: Translator, state: FSMContext,
-               event_update: Update) -> None:
-    await door.step(message.chat.id, key, Nav("menu"), lang, tr, state, update_id=event_update.update_id)
+               event_update: Update, known: bool = True) -> None:
+    await door.step(message.chat.id, key, Nav("menu"), lang, tr, state, update_id=event_update.update_id, known=known)
 
 
 async def help_(message: Message, door: TelegramDoor, tr: Translator) -> None:
@@ -69,21 +69,21 @@ async def forget_answer(query: CallbackQuery, callback_data: Forget, door: Teleg
 
 
 async def pick(query: CallbackQuery, callback_data: Pick, door: TelegramDoor, key: str, lang: str, tr: Translator,
-               state: FSMContext, event_update: Update) -> None:
+               state: FSMContext, event_update: Update, known: bool = True) -> None:
     await door.step(_chat_id(query), key, Choose(callback_data.index, callback_data.step), lang, tr, state,
-                    update_id=event_update.update_id, pressed_message_id=_message_id(query))
+                    update_id=event_update.update_id, pressed_message_id=_message_id(query), known=known)
 
 
 async def navigate(query: CallbackQuery, callback_data: Go, door: TelegramDoor, key: str, lang: str, tr: Translator,
-                   state: FSMContext, event_update: Update) -> None:
+                   state: FSMContext, event_update: Update, known: bool = True) -> None:
     await door.step(_chat_id(query), key, Nav(callback_data.action, callback_data.step), lang, tr,  # type: ignore[arg-type]
-                    state, update_id=event_update.update_id, pressed_message_id=_message_id(query))
+                    state, update_id=event_update.update_id, pressed_message_id=_message_id(query), known=known)
 
 
 async def topic(query: CallbackQuery, callback_data: Topic, door: TelegramDoor, key: str, lang: str, tr: Translator,
-                state: FSMContext, event_update: Update) -> None:
+                state: FSMContext, event_update: Update, known: bool = True) -> None:
     await door.step(_chat_id(query), key, Jump(callback_data.flow, callback_data.step), lang, tr, state,
-                    update_id=event_update.update_id, pressed_message_id=_message_id(query))
+                    update_id=event_update.update_id, pressed_message_id=_message_id(query), known=known)
 
 
 async def case_consent(query: CallbackQuery, callback_data: CaseConsent, door: TelegramDoor, key: str, lang: str,
@@ -113,9 +113,9 @@ async def too_long(message: Message, door: TelegramDoor, key: str, lang: str, tr
 
 
 async def typed(message: Message, door: TelegramDoor, key: str, lang: str, tr: Translator, state: FSMContext,
-                event_update: Update) -> None:
+                event_update: Update, known: bool = True) -> None:
     await door.step(message.chat.id, key, Text(message.text or ""), lang, tr, state,
-                    update_id=event_update.update_id)
+                    update_id=event_update.update_id, known=known)
 
 
 async def not_text(message: Message, door: TelegramDoor, key: str, lang: str, tr: Translator,

@@ -31,6 +31,8 @@ class ContextMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         if user is not None:
             key = self.pseudonymize.user(user.id)
-            lang = await self.conversations.language(key) or from_telegram(user.language_code, self.languages)
+            stored = await self.conversations.language(key)
+            lang = stored or from_telegram(user.language_code, self.languages)
             data["key"], data["lang"], data["tr"] = key, lang, self.catalogs.get(lang)
+            data["known"] = stored is not None  # has a conversation (not new, not erased)
         return await handler(event, data)

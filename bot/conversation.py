@@ -47,6 +47,11 @@ class ConversationService:
         state, events = self.engine.start()
         async with self.sessions() as session, session.begin():
             repo = ConversationRepository(session)
+            row = await repo.get(key)
+            current = State.from_json(row.state) if row else None
+            if current is not None and row is not None and update_id is not None and row.last_update is not None \
+                    and update_id <= row.last_update:  # the same press again: no new start
+                return Reply(current, self.engine.show(current), row.lang, duplicate=True)
             await repo.put(key, state.to_json(), lang, counted=counted, update_id=update_id, campaign=campaign)
             row = await repo.get(key)
             await self._record(session, events, state, row)

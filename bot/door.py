@@ -90,6 +90,8 @@ class TelegramDoor:
         await self._remove_buttons(chat_id, message_id)
         reply = await self.conversations.start(key, lang, counted=counted, update_id=update_id,
                                                campaign=campaign if isinstance(campaign, str) else None)
+        if reply.duplicate:
+            return
         await self.send(chat_id, reply, at_start=True)
 
     async def step(self, chat_id: int, key: str, inp: UserInput, lang: str, tr: Translator, state: FSMContext,

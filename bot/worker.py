@@ -43,24 +43,33 @@ class UpdateWorker:
         """Pick up pending updates until ``stop`` is set, then let the running ones finish."""
         while not stop.is_set():
             self._wake.clear()
-            await self._flush_done()
-            fresh = [item for item in await self.inbox.pending() if item.update_id not in self._queued]
-            if fresh:
-                self._attempts.update(await self.inbox.begin_many([item.update_id for item in fresh]))
-                for item in fresh:
-                    self._enqueue(item)
+            try:
+                await self.flush()
+                fresh = [item for item in await self.inbox.pending() if item.update_id not in self._queued]
+                if fresh:
+                    self._attempts.update(await self.inbox.begin_many([item.update_id for item in fresh]))
+                    for item in fresh:
+                        self._enqueue(item)
+            except Exception:  # the database is busy or gone for a moment: look again shortly
+                log.exception("could not read the inbox; trying again")
             waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
             await asyncio.wait(waiters, timeout=1.0, return_when=asyncio.FIRST_COMPLETED)
             for w in waiters:
                 w.cancel()
-        await self._flush_done()
+        await self.flush()
 
-    async def _flush_done(self) -> None:
+    async def flush(self) -> None:
+        """Write the "done" marks of the updates handled since the last flush."""
         done, self._done = self._done, []
-        if done:
+        if not done:
+            return
+        try:
             await self.inbox.finish_many(done)
-            for update_id in done:
-                self._queued.discard(update_id)
+        except Exception:
+            self._done.extend(done)  # kept for the next flush; until then they are only held back
+            raise
+        for update_id in done:
+            self._queued.discard(update_id)
 
     def _enqueue(self, item: Pending) -> None:
         self._queued.add(item.update_id)
@@ -77,7 +86,11 @@ class UpdateWorker:
             while not queue.empty():
                 item = queue.get_nowait()
                 async with self._slots:
-                    await self._process(item)
+                    try:
+                        await self._process(item)
+                    except Exception:  # bookkeeping failed; the update stays pending and is retried
+                        log.exception("update %s: could not record its state; it will be retried", item.update_id)
+                        self._queued.discard(item.update_id)
         finally:
             self._queues.pop(key, None)
 
@@ -103,8 +116,10 @@ class UpdateWorker:
     async def drain(self, timeout: float) -> bool:
         """Wait for the updates being handled; True if all finished in time."""
         if not self._tasks:
+            await self.flush()
             return True
         done, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
         for task in pending:
             task.cancel()
+        await self.flush()
         return not pending

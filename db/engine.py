@@ -22,6 +22,12 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     is_sqlite = parsed.get_backend_name() == "sqlite"
     if is_sqlite and parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if is_sqlite and parsed.database not in (None, "", ":memory:"):
+        # SQLite writes one transaction at a time anyway: with one connection, sessions wait in an
+        # in-process queue instead of sleeping in SQLite's busy handler.
+        kwargs.setdefault("pool_size", 1)
+        kwargs.setdefault("max_overflow", 0)
+        kwargs.setdefault("pool_timeout", 60)
     engine = create_async_engine(url, **kwargs)
     if is_sqlite:
         _sqlite_pragmas(engine)

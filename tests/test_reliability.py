@@ -197,3 +197,16 @@ async def test_idle_conversations_are_purged_after_the_retention_period(tmp_path
         assert await core.conversations.language("recent") == "en"
     finally:
         await core.close()
+
+
+async def test_a_consent_press_handled_again_does_not_reset_the_conversation(tmp_path: Path) -> None:
+    core = await open_core(settings(tmp_path), lambda: FIXED_TODAY)
+    try:
+        await core.conversations.start("k", "en", update_id=10)
+        moved = await core.conversations.handle("k", Choose(1), "en", update_id=11)
+        again = await core.conversations.start("k", "en", update_id=10)  # after a crash, the same press
+        assert again.duplicate and again.state.node == moved.state.node == "topics"
+        fresh = await core.conversations.start("k", "en", update_id=12)  # a new /start does start again
+        assert not fresh.duplicate and fresh.state.node == "safety"
+    finally:
+        await core.close()

@@ -83,7 +83,12 @@ class TopicIndex:
         for flow, ws in self.words.items():
             for w in ws:
                 self.flows_of.setdefault(w, set()).add(flow)
-        self.weight = {w: math.log(1 + topics / len(flows)) for w, flows in self.flows_of.items()}
+        # How specific a word is: in how few topics its stem (first five letters) appears, so the
+        # inflections of one word ("pasport", "pasporti", "pasportum") weigh the same.
+        stem_flows: dict[str, set[str]] = {}
+        for w, flows in self.flows_of.items():
+            stem_flows.setdefault(w[:5], set()).update(flows)
+        self.weight = {w: math.log(1 + topics / len(stem_flows[w[:5]])) for w in self.flows_of}
         self.vocabulary = sorted(self.flows_of)
         self.stems: dict[str, list[str]] = {}  # first letters -> words, for "urishyapti" ~ "urishdi"
         for w in self.vocabulary:

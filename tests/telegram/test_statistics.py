@@ -74,6 +74,9 @@ async def test_canary_and_id_never_reach_statistics_exports_or_logs(stats_app: A
     tr = stats_app.core.catalogs.get("en")
     csv_data = await build.export(stats, TODAY, TODAY, [Breakdown.parse("flow,language")], "csv", tr)
     xlsx_data = await build.export(stats, TODAY, TODAY, list(build.STANDARD), "xlsx", tr)
+    lines = csv_data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Topic,Language,Topics opened"
+    assert "stay,en,6" in lines and "(all),(all),6" in lines
     with zipfile.ZipFile(io.BytesIO(xlsx_data)) as book:
         xlsx_text = "".join(book.read(name).decode("utf-8", "replace") for name in book.namelist())
     for blob in (recorded, csv_data.decode("utf-8-sig"), xlsx_text, caplog.text):

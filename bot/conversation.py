@@ -93,6 +93,8 @@ class ConversationService:
         """Typed text the step could not use: suggest topics, and offer help on red flags."""
         if self.index is None or not any(isinstance(e, (NotUnderstood, InvalidInput)) for e in events):
             return events
+        if not any(ch.isalpha() for ch in text):  # a number or a date where it does not fit: no topic to find
+            return events
         extra: list[Event] = []
         if self.index.is_red_flag(text):
             extra.append(RedFlag())

@@ -81,6 +81,14 @@ async def test_typed_text_at_a_question_suggests_topics_and_a_suggestion_opens_o
     assert (opened.state.flow, opened.state.node) == ("work_permit", "citizenship")
 
 
+async def test_numbers_and_dates_are_not_searched(core: Core) -> None:
+    await core.conversations.start("k", "en")
+    await core.conversations.handle("k", Jump("russia"), "en")  # ends at once, in a handoff
+    for typed in ("2", "20.11.2026", "112"):
+        reply = await core.conversations.handle("k", Text(typed), "en")
+        assert [e.kind for e in reply.events] == ["not_understood"], typed
+
+
 async def test_a_red_flag_offers_help_even_when_a_date_is_expected(core: Core) -> None:
     await core.conversations.start("k", "ru")
     for inp in (Jump("stay"), Text("3"), Text("2")):

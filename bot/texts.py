@@ -138,6 +138,7 @@ NOTE_UNCOUNTED = N_("People who asked not to be counted opened {count} topics in
 NOTE_RECORDED = N_("Recorded: the day, topic, where the conversation ended, language, QR campaign code, urgency, and the answers to closed questions marked for statistics (such as citizenship group). Never recorded: Telegram ids, names, usernames, phone numbers, anything typed, dates or amounts typed by the person.")
 STATS_SUMMARY = N_("Last {weeks} weeks: {enquiries} topics opened, {handoffs} handed to a counsellor, {cases} cases; median first answer {response}.")
 STATS_NO_DATA = N_("No data yet.")
+MINUTES = Np_("{count} minute", "{count} minutes")
 ADMINS_ONLY = N_("This command is for the bot's administrators.")
 CHART_TITLE = N_("Topics opened per week")
 CHART_HANDOFFS = N_("Handed to a counsellor")

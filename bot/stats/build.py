@@ -62,6 +62,10 @@ async def summary(service: StatsService, first: dt.date, last: dt.date, weeks: i
     times = [c.first_response_minutes for c in cases if c.first_response_minutes is not None]
     if enquiries == 0:
         return tr(texts.STATS_NO_DATA)
-    response = f"{sorted(times)[len(times) // 2]:.0f} min" if times else "—"
+    if times:
+        median = round(sorted(times)[len(times) // 2])
+        response = tr.ngettext(texts.MINUTES[0], texts.MINUTES[1], median).format(count=median)
+    else:
+        response = "—"
     return tr(texts.STATS_SUMMARY).format(weeks=weeks, enquiries=shown(enquiries), handoffs=shown(handoffs),
                                           cases=shown(count), response=response)

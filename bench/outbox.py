@@ -1,6 +1,6 @@
 """How close the outbox sender gets to Telegram's limits, and whether it respects them.
 
-Runs the real Sender (bot/sender.py) against the fake Bot API server with Telegram's limits
+Runs the real OutboxSender (bot/telegram/outbox/sender.py) against the fake Bot API server with Telegram's limits
 enforced (1 msg/s per private chat, 20 msg/min per group, 30 msg/s overall), all scaled up by
 --scale so the run takes seconds. Two bursts:
 
@@ -29,19 +29,19 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from bot.cases import CaseService, Handoff
 from bot.config import Settings
-from bot.core import open_core
-from bot.ratelimit import RateLimiter
-from bot.sender import Sender
-from db.outbox_repository import OutboxRepository
+from bot.conversation.runtime import open_runtime
+from bot.counselling.cases import CaseRequest, CaseService
+from bot.telegram.outbox.rate_limits import RateLimiter
+from bot.telegram.outbox.sender import OutboxSender
+from db.repositories.outbox import OutboxRepository
 from tests.fake_telegram import FakeTelegram
 
 TOKEN = "123456:BENCH-outbox-abcdefghijklmnopqrstuvwxyz"
 GROUP = -1009876543210
 
 
-async def drain(sender: Sender, expected: int, timeout: float) -> float:
+async def drain(sender: OutboxSender, expected: int, timeout: float) -> float:
     """Run the sender until ``expected`` more messages are delivered; seconds taken."""
     target = sender.delivered + expected
     stop = asyncio.Event()
@@ -64,16 +64,16 @@ async def main(args: argparse.Namespace) -> int:
                 tg.register_chat(person)
             settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp}/bench.sqlite", data_dir=Path(tmp),
                                 _env_file=None)  # type: ignore[call-arg]
-            core = await open_core(settings)
-            cases = CaseService(core.sessions, core.registry, core.catalogs, GROUP, "en", {})
+            runtime = await open_runtime(settings)
+            cases = CaseService(runtime.sessions, runtime.registry, runtime.catalogs, GROUP, "en", {})
             limiter = RateLimiter(1e6, 1e6, 1e6)  # set per burst below
             bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url)))
-            sender = Sender(bot, core.sessions, cases, limiter)
+            sender = OutboxSender(bot, runtime.sessions, cases, limiter)
             try:
                 case_ids = []
                 for i, person in enumerate(migrants):
                     case, _ = await cases.open_case(f"bench-{i}", person["id"], "en",
-                                                    Handoff("work_permit", "permit_expired", "permit_expired",
+                                                    CaseRequest("work_permit", "permit_expired", "permit_expired",
                                                             "normal", {}))
                     case_ids.append(case.id)
                 # Topics and summaries first, without limits, so the bursts below start clean.
@@ -87,7 +87,7 @@ async def main(args: argparse.Namespace) -> int:
                 limits(args.group_scale)
                 tg.reset_counters()
 
-                async with core.sessions() as session, session.begin():
+                async with runtime.sessions() as session, session.begin():
                     outbox = OutboxRepository(session)
                     for n in range(args.group):
                         await outbox.put(GROUP, "sendMessage", {"text": f"case message {n}", "thread": True},
@@ -98,7 +98,7 @@ async def main(args: argparse.Namespace) -> int:
                 limited = tg.rate_limited
                 limits(args.scale)
 
-                async with core.sessions() as session, session.begin():
+                async with runtime.sessions() as session, session.begin():
                     outbox = OutboxRepository(session)
                     for n in range(args.replies):
                         for case_id, person in zip(case_ids, migrants, strict=True):
@@ -110,7 +110,7 @@ async def main(args: argparse.Namespace) -> int:
                 limited += tg.rate_limited
             finally:
                 await bot.session.close()
-                await core.close()
+                await runtime.close()
 
             print("Outbox sender against Telegram's limits, scaled up (fake Bot API on 127.0.0.1)")
             print(f"{'burst':15} {'scale':>5} {'messages':>8} {'seconds':>8} {'delivered/s':>12} {'allowed/s':>10} "

@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from bot.i18n.catalogs import Catalogs
 from bot.stats import build
 from bot.stats.report import Breakdown, StatsService
-from db.engine import make_engine, make_sessionmaker
+from db.connection import make_engine, make_sessionmaker
 from db.migrate import upgrade
 from db.models import EnquiryFact
 

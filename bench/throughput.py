@@ -12,7 +12,7 @@ Two child processes are measured one after the other, each with its own local fa
 * ``echo``: a bare aiogram ``Dispatcher`` (MemoryStorage) run by ``dp.start_polling(bot,
   handle_as_tasks=True)``; it answers every text with ``message.answer(message.text)`` (plus a
   two-button keyboard, so that buttons can be pressed) and every press with answer + edit;
-* ``pipeline``: the real Jol app as ``bot/serve.py`` runs it in polling mode (``build_app`` +
+* ``pipeline``: the real Jol app as ``bot/telegram/run.py`` runs it in polling mode (``build_app`` +
   ``Poller`` + ``UpdateWorker``; no setMyCommands): getUpdates -> SQLite inbox -> worker ->
   Dispatcher -> middlewares and handlers -> engine + SQLite conversation state -> sendMessage /
   editMessageText / answerCallbackQuery.
@@ -374,9 +374,9 @@ class PipelineBot:
     kind = "pipeline"
 
     async def start(self, base_url: str, driver: Driver) -> asyncio.Task[Any]:
-        from bot.app import build_app
         from bot.config import Settings
-        from bot.polling import Poller
+        from bot.telegram.app import build_app
+        from bot.telegram.intake.polling import Poller
 
         self.dir = Path(tempfile.mkdtemp(prefix="jol-bench-"))
         settings = Settings(  # type: ignore[call-arg]
@@ -399,7 +399,7 @@ class PipelineBot:
         self.stop_event = asyncio.Event()
         poller = Poller(app.bot, app.inbox, app.worker, timeout=10)
 
-        async def serve() -> None:  # like bot/serve.py in polling mode, without setMyCommands
+        async def serve() -> None:  # like bot/telegram/run.py in polling mode, without setMyCommands
             await asyncio.gather(app.worker.run(self.stop_event), poller.run(self.stop_event))
 
         return asyncio.create_task(serve())
@@ -414,9 +414,9 @@ class PipelineBot:
         from sqlalchemy.exc import SQLAlchemyError
 
         from db.models import Conversation, utcnow
-        from db.repositories import ConversationRepository
+        from db.repositories.conversations import ConversationRepository
 
-        state, _ = self.app.core.engine.start()
+        state, _ = self.app.runtime.engine.start()
         as_json = state.to_json()
         key = self.app.inbox.pseudonymize.user
         for first in range(0, len(people), 1000):
@@ -424,22 +424,22 @@ class PipelineBot:
             rows = [{"key": key(p.id), "state": as_json, "lang": "en", "updated_at": utcnow(), "last_update": None,
                      "counted": True} for p in batch]
             try:
-                async with self.app.core.sessions() as session, session.begin():
+                async with self.app.runtime.sessions() as session, session.begin():
                     await session.execute(insert(Conversation), rows)
             except SQLAlchemyError:
-                async with self.app.core.sessions() as session, session.begin():
+                async with self.app.runtime.sessions() as session, session.begin():
                     repo = ConversationRepository(session)
                     with session.no_autoflush:
                         for person in batch:
                             await repo.put(key(person.id), as_json, "en", counted=True)
 
     async def stop(self, task: asyncio.Task[Any]) -> dict[str, Any]:
-        from db.repositories import ConversationRepository
+        from db.repositories.conversations import ConversationRepository
 
         self.stop_event.set()
         await asyncio.wait_for(task, 10)
         await self.app.worker.drain(1)
-        async with self.app.core.sessions() as session:
+        async with self.app.runtime.sessions() as session:
             conversations = await ConversationRepository(session).count()
         extra = {"failed": self.app.worker.failed, "conversations": conversations}
         await self.app.close()

@@ -49,7 +49,7 @@ class InboxUpdate(Base):
 
 
 class FsmRecord(Base):
-    """aiogram's finite-state-machine storage (the Telegram door's own small state)."""
+    """aiogram's finite-state-machine storage (the Telegram side's own small state)."""
 
     __tablename__ = "fsm"
 

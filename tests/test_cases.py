@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.cases import CaseService, Handoff, load_canned
 from bot.config import Settings
-from bot.core import Core, open_core
-from bot.ratelimit import RateLimiter
+from bot.conversation.runtime import Runtime, open_runtime
+from bot.counselling.cases import CaseRequest, CaseService, load_canned
+from bot.telegram.outbox.rate_limits import RateLimiter
 
 from .conftest import FIXED_TODAY, ROOT
 
@@ -22,33 +22,33 @@ NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-async def core(tmp_path: Path) -> AsyncIterator[Core]:
-    opened = await open_core(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/c.sqlite", data_dir=tmp_path,
+async def runtime(tmp_path: Path) -> AsyncIterator[Runtime]:
+    opened = await open_runtime(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/c.sqlite", data_dir=tmp_path,
                                       _env_file=None), lambda: FIXED_TODAY)  # type: ignore[call-arg]
     yield opened
     await opened.close()
 
 
 @pytest.fixture
-def cases(core: Core) -> CaseService:
-    return CaseService(core.sessions, core.registry, core.catalogs, GROUP, "en",
+def cases(runtime: Runtime) -> CaseService:
+    return CaseService(runtime.sessions, runtime.registry, runtime.catalogs, GROUP, "en",
                        load_canned(ROOT / "content" / "canned.yaml"))
 
 
-async def outbox(core: Core) -> list[tuple[int, str, dict]]:
-    async with core.db.connect() as conn:
+async def outbox(runtime: Runtime) -> list[tuple[int, str, dict]]:
+    async with runtime.db.connect() as conn:
         rows = (await conn.execute(text("select chat_id, method, payload from outbox order by id"))).all()
     return [(r[0], r[1], json.loads(r[2])) for r in rows]
 
 
-HANDOFF = Handoff("stay", "over_limit", "overstay", "normal", {"citizenship": "tj", "entry_date": "2026-10-01"})
+HANDOFF = CaseRequest("stay", "over_limit", "overstay", "normal", {"citizenship": "tj", "entry_date": "2026-10-01"})
 
 
-async def test_the_group_sees_codes_not_people(cases: CaseService, core: Core) -> None:
+async def test_the_group_sees_codes_not_people(cases: CaseService, runtime: Runtime) -> None:
     case, created = await cases.open_case("key-1", 424242, "tg", HANDOFF, NOW)
     again, created_again = await cases.open_case("key-1", 424242, "tg", HANDOFF, NOW)
     assert created and not created_again and again.id == case.id  # one open case per migrant
-    sent = await outbox(core)
+    sent = await outbox(runtime)
     assert [m for _, m, _ in sent] == ["createForumTopic", "sendMessage"]
     title, summary = sent[0][2]["name"], sent[1][2]["text"]
     assert case.code in title and "tg" in title and "Registration and stay" in title and "open" in title
@@ -56,35 +56,35 @@ async def test_the_group_sees_codes_not_people(cases: CaseService, core: Core) -
     assert "424242" not in title + summary and "key-1" not in title + summary
 
 
-async def test_unclaimed_cases_are_announced_again(cases: CaseService, core: Core) -> None:
+async def test_unclaimed_cases_are_announced_again(cases: CaseService, runtime: Runtime) -> None:
     case, _ = await cases.open_case("key-1", 1, "ru", HANDOFF, NOW)
     assert await cases.remind(dt.timedelta(minutes=30), NOW + dt.timedelta(minutes=10)) == 0
     assert await cases.remind(dt.timedelta(minutes=30), NOW + dt.timedelta(minutes=31)) == 1
     assert await cases.remind(dt.timedelta(minutes=30), NOW + dt.timedelta(minutes=40)) == 0  # not again so soon
-    reminders = [p["text"] for _, m, p in await outbox(core) if "still waiting" in p.get("text", "")]
+    reminders = [p["text"] for _, m, p in await outbox(runtime) if "still waiting" in p.get("text", "")]
     assert reminders == [f"Case {case.code} is still waiting for a counsellor (opened 31 minutes ago)."]
     await cases.claim(case.id, 900, "Aigul")
     assert await cases.remind(dt.timedelta(minutes=30), NOW + dt.timedelta(hours=3)) == 0
 
 
-async def test_closed_cases_are_erased_after_the_retention_period(cases: CaseService, core: Core) -> None:
+async def test_closed_cases_are_erased_after_the_retention_period(cases: CaseService, runtime: Runtime) -> None:
     case, _ = await cases.open_case("key-1", 1, "ru", HANDOFF, NOW)
     await cases.close(case.id)
     assert await cases.purge(dt.timedelta(days=30), dt.datetime.now(dt.UTC) + dt.timedelta(days=29)) == 0
     assert await cases.purge(dt.timedelta(days=30), dt.datetime.now(dt.UTC) + dt.timedelta(days=31)) == 1
-    async with core.db.connect() as conn:
+    async with runtime.db.connect() as conn:
         row = (await conn.execute(text("select chat_id, user_key, summary, closed_at from cases"))).one()
     assert row[:3] == (None, None, None) and row[3] is not None  # the timing stays for statistics
 
 
-async def test_edits_are_mirrored_and_ratings_count_once(cases: CaseService, core: Core) -> None:
+async def test_edits_are_mirrored_and_ratings_count_once(cases: CaseService, runtime: Runtime) -> None:
     case, _ = await cases.open_case("key-1", 55, "ru", HANDOFF, NOW)
     assert await cases.relay_in("key-1", 55, 10)
     assert not await cases.mirror_edit(55, 10, "fixed typo", user_key="key-1")  # its copy is not sent yet
-    async with core.db.begin() as conn:
+    async with runtime.db.begin() as conn:
         await conn.execute(text("update case_messages set dst_message = 700"))
     assert await cases.mirror_edit(55, 10, "fixed typo", user_key="key-1")
-    assert (GROUP, "editMessageText", {"message_id": 700, "text": "fixed typo"}) in await outbox(core)
+    assert (GROUP, "editMessageText", {"message_id": 700, "text": "fixed typo"}) in await outbox(runtime)
     await cases.close(case.id)
     assert await cases.rate(case.id, "key-1", 5)
     assert not await cases.rate(case.id, "key-1", 1)  # a second press changes nothing

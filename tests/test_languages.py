@@ -7,12 +7,12 @@ import re
 
 import pytest
 
+from bot.conversation.screens import Presenter
 from bot.engine.registry import Registry
 from bot.engine.runner import Engine
 from bot.engine.state import State
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.languages import LANGUAGES
-from bot.screens import Presenter
 
 from .conftest import FIXED_TODAY, ROOT
 from .engine.golden import GOLDEN_DIR, load_case, to_input

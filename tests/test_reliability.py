@@ -1,4 +1,4 @@
-"""Reliability checks below the Telegram door: storage, ordering, migrations, logs, limits."""
+"""Reliability checks below Telegram: storage, ordering, migrations, logs, limits."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from typing import Any
 from sqlalchemy import text
 
 from bot.config import Settings
-from bot.core import open_core
+from bot.conversation.runtime import open_runtime
 from bot.engine.inputs import Choose
-from bot.inbox import Inbox
 from bot.logs import RedactTokens
-from bot.pseudonym import Pseudonymizer
-from bot.render import split_text
-from bot.worker import UpdateWorker
-from db.engine import make_engine, make_sessionmaker
+from bot.privacy.pseudonyms import Pseudonymizer
+from bot.telegram.intake.inbox import Inbox
+from bot.telegram.intake.worker import UpdateWorker
+from bot.telegram.render import split_text
+from db.connection import make_engine, make_sessionmaker
 from db.migrate import upgrade
 
 from .conftest import FIXED_TODAY
@@ -32,34 +32,34 @@ def settings(tmp_path: Path) -> Settings:
 
 
 async def test_fifty_concurrent_writers_on_sqlite_all_succeed(tmp_path: Path) -> None:
-    core = await open_core(settings(tmp_path), lambda: FIXED_TODAY)
+    runtime = await open_runtime(settings(tmp_path), lambda: FIXED_TODAY)
     try:
         async def one(i: int) -> None:
             key = f"user-{i}"
-            await core.conversations.start(key, "en")
+            await runtime.conversations.start(key, "en")
             for step in range(3):
-                await core.conversations.handle(key, Choose(1, None), "en", update_id=i * 10 + step)
+                await runtime.conversations.handle(key, Choose(1, None), "en", update_id=i * 10 + step)
 
         await asyncio.gather(*(one(i) for i in range(50)))
-        async with core.db.connect() as conn:
+        async with runtime.db.connect() as conn:
             rows = (await conn.execute(text("select count(*), max(last_update) from conversations"))).one()
         assert rows == (50, 492)
     finally:
-        await core.close()
+        await runtime.close()
 
 
 async def test_two_identical_presses_at_once_make_one_transition(tmp_path: Path) -> None:
-    core = await open_core(settings(tmp_path), lambda: FIXED_TODAY)
+    runtime = await open_runtime(settings(tmp_path), lambda: FIXED_TODAY)
     try:
-        reply = await core.conversations.start("k", "en")
+        reply = await runtime.conversations.start("k", "en")
         press = Choose(1, reply.state.step)  # "No" on the safety question, twice, from one message
-        a, b = await asyncio.gather(core.conversations.handle("k", press, "en", update_id=1),
-                                    core.conversations.handle("k", press, "en", update_id=2))
+        a, b = await asyncio.gather(runtime.conversations.handle("k", press, "en", update_id=1),
+                                    runtime.conversations.handle("k", press, "en", update_id=2))
         steps = sorted([a.state.step, b.state.step])
         assert steps == [1, 1]  # both end on the menu, reached once
         assert sorted(e.kind for e in a.events + b.events).count("flow_started") == 1
     finally:
-        await core.close()
+        await runtime.close()
 
 
 async def test_worker_keeps_each_persons_order_and_runs_people_in_parallel(tmp_path: Path) -> None:
@@ -181,32 +181,32 @@ def test_long_texts_are_split_at_paragraphs_within_telegrams_limit() -> None:
 async def test_idle_conversations_are_purged_after_the_retention_period(tmp_path: Path) -> None:
     import datetime as dt
 
-    from bot.retention import purge
+    from bot.privacy.retention import purge
 
-    core = await open_core(settings(tmp_path), lambda: FIXED_TODAY)
+    runtime = await open_runtime(settings(tmp_path), lambda: FIXED_TODAY)
     try:
-        await core.conversations.start("old", "en")
-        await core.conversations.start("recent", "en")
+        await runtime.conversations.start("old", "en")
+        await runtime.conversations.start("recent", "en")
         now = dt.datetime.now(dt.UTC)
-        async with core.db.begin() as conn:
+        async with runtime.db.begin() as conn:
             await conn.execute(text("update conversations set updated_at = :t where key = 'old'"),
                                {"t": now - dt.timedelta(days=31)})
-        result = await purge(core.sessions, 30, now)
+        result = await purge(runtime.sessions, 30, now)
         assert result.conversations == 1
-        assert await core.conversations.language("old") is None
-        assert await core.conversations.language("recent") == "en"
+        assert await runtime.conversations.language("old") is None
+        assert await runtime.conversations.language("recent") == "en"
     finally:
-        await core.close()
+        await runtime.close()
 
 
 async def test_a_consent_press_handled_again_does_not_reset_the_conversation(tmp_path: Path) -> None:
-    core = await open_core(settings(tmp_path), lambda: FIXED_TODAY)
+    runtime = await open_runtime(settings(tmp_path), lambda: FIXED_TODAY)
     try:
-        await core.conversations.start("k", "en", update_id=10)
-        moved = await core.conversations.handle("k", Choose(1), "en", update_id=11)
-        again = await core.conversations.start("k", "en", update_id=10)  # after a crash, the same press
+        await runtime.conversations.start("k", "en", update_id=10)
+        moved = await runtime.conversations.handle("k", Choose(1), "en", update_id=11)
+        again = await runtime.conversations.start("k", "en", update_id=10)  # after a crash, the same press
         assert again.duplicate and again.state.node == moved.state.node == "topics"
-        fresh = await core.conversations.start("k", "en", update_id=12)  # a new /start does start again
+        fresh = await runtime.conversations.start("k", "en", update_id=12)  # a new /start does start again
         assert not fresh.duplicate and fresh.state.node == "safety"
     finally:
-        await core.close()
+        await runtime.close()

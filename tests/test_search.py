@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.core import Core, build_index, open_core
+from bot.conversation.runtime import Runtime, build_index, open_runtime
 from bot.engine.events import RedFlag, Suggestions
 from bot.engine.inputs import Jump, Text
 from bot.engine.normalize import fold, layout_variants
 from bot.engine.registry import Registry
 from bot.engine.search import TopicIndex
+from bot.engine.search_eval import evaluate, read_table
 from bot.i18n.catalogs import Catalogs
-from bot.search_eval import evaluate, read_table
 
 from .conftest import FIXED_TODAY, ROOT
 
@@ -64,37 +64,37 @@ def test_folding_equates_scripts_and_spellings() -> None:
 
 
 @pytest.fixture
-async def core(tmp_path: Path) -> Core:
-    opened = await open_core(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/s.sqlite", data_dir=tmp_path,
+async def runtime(tmp_path: Path) -> Runtime:
+    opened = await open_runtime(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/s.sqlite", data_dir=tmp_path,
                                       _env_file=None), lambda: FIXED_TODAY)  # type: ignore[call-arg]
     yield opened  # type: ignore[misc]
     await opened.close()
 
 
-async def test_typed_text_at_a_question_suggests_topics_and_a_suggestion_opens_one(core: Core) -> None:
-    await core.conversations.start("k", "ru")
-    reply = await core.conversations.handle("k", Text("ruxsatnoma kerak"), "ru")
+async def test_typed_text_at_a_question_suggests_topics_and_a_suggestion_opens_one(runtime: Runtime) -> None:
+    await runtime.conversations.start("k", "ru")
+    reply = await runtime.conversations.handle("k", Text("ruxsatnoma kerak"), "ru")
     suggestion = next(e for e in reply.events if isinstance(e, Suggestions))
     assert suggestion.flows[0] == "work_permit"
     assert reply.events[-1].kind == "question"  # the step is shown again below the suggestions
-    opened = await core.conversations.handle("k", Jump("work_permit", reply.state.step), "ru")
+    opened = await runtime.conversations.handle("k", Jump("work_permit", reply.state.step), "ru")
     assert (opened.state.flow, opened.state.node) == ("work_permit", "citizenship")
 
 
-async def test_numbers_and_dates_are_not_searched(core: Core) -> None:
-    await core.conversations.start("k", "en")
-    await core.conversations.handle("k", Jump("russia"), "en")  # ends at once, in a handoff
+async def test_numbers_and_dates_are_not_searched(runtime: Runtime) -> None:
+    await runtime.conversations.start("k", "en")
+    await runtime.conversations.handle("k", Jump("russia"), "en")  # ends at once, in a handoff
     for typed in ("2", "20.11.2026", "112"):
-        reply = await core.conversations.handle("k", Text(typed), "en")
+        reply = await runtime.conversations.handle("k", Text(typed), "en")
         assert [e.kind for e in reply.events] == ["not_understood"], typed
 
 
-async def test_a_red_flag_offers_help_even_when_a_date_is_expected(core: Core) -> None:
-    await core.conversations.start("k", "ru")
+async def test_a_red_flag_offers_help_even_when_a_date_is_expected(runtime: Runtime) -> None:
+    await runtime.conversations.start("k", "ru")
     for inp in (Jump("stay"), Text("3"), Text("2")):
-        reply = await core.conversations.handle("k", inp, "ru")
+        reply = await runtime.conversations.handle("k", inp, "ru")
     assert reply.state.node == "entry_date"
-    reply = await core.conversations.handle("k", Text("хозяин забрал паспорт"), "ru")
+    reply = await runtime.conversations.handle("k", Text("хозяин забрал паспорт"), "ru")
     assert isinstance(reply.events[0], RedFlag)
     assert reply.state.node == "entry_date"  # nothing else changed
 

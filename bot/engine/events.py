@@ -1,4 +1,4 @@
-"""What the engine asks the doors to show or do. Plain data, so tests can compare it as JSON.
+"""What the engine asks the front ends to show or do. Plain data, so tests can compare it as JSON.
 
 Texts are English source strings (gettext msgids); ``params`` hold raw values (ints, dates,
 amounts) that the renderer formats for the reader's locale after translating the text.

@@ -1,6 +1,6 @@
 """The pure state machine: ``start`` and ``advance`` turn (state, input) into (state, events).
 
-No I/O happens here: the clock is injected and everything the doors must show comes back as
+No I/O happens here: the clock is injected and everything the front ends must show comes back as
 events. Navigation (back, menu, restart, counsellor) works at every step without being written
 into the flows.
 """

@@ -11,7 +11,7 @@ from babel.numbers import format_currency, format_decimal
 
 from bot.engine.compute import Days, Hours, Money
 from bot.i18n.catalogs import Translator
-from bot.texts import DAYS, WAIT_HOURS
+from bot.i18n.texts import DAYS, WAIT_HOURS
 
 
 def babel_locale(lang: str) -> str:

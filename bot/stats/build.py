@@ -6,14 +6,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
-from bot import texts
 from bot.engine.registry import Registry
+from bot.i18n import texts
 from bot.i18n.catalogs import Translator
 from bot.stats.chart import weekly_png
 from bot.stats.export import Notes, csv_bytes, xlsx_bytes
 from bot.stats.report import Breakdown, StatsService, week_of
 from db.models import utcnow
-from db.stats_repository import StatsRepository
+from db.repositories.stats import StatsRepository
 
 STANDARD = (Breakdown("enquiries", ("flow",)), Breakdown("enquiries", ("flow", "language")),
             Breakdown("enquiries", ("month",)), Breakdown("enquiries", ("campaign",)),

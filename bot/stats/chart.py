@@ -8,7 +8,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from bot import texts
+from bot.i18n import texts
 from bot.i18n.catalogs import Translator
 from bot.stats.suppression import Table
 

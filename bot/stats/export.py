@@ -8,7 +8,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot import texts
+from bot.i18n import texts
 from bot.i18n.catalogs import Translator
 from bot.stats.report import Breakdown, CaseRow
 from bot.stats.suppression import ALL, Table

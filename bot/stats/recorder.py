@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from bot.engine.events import Event, FlowStarted, Handoff, Outcome
 from bot.engine.registry import ENTRY_FLOW, MENU_FLOW, Registry
 from bot.engine.schema import QuestionNode
-from db.stats_repository import StatsRepository
+from db.repositories.stats import StatsRepository
 
 Codebook = frozenset[tuple[str, str]]
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.stats.suppression import Table, suppress
-from db.stats_repository import StatsRepository
+from db.repositories.stats import StatsRepository
 
 WHAT = {"enquiries": ("started",), "outcomes": ("outcome",), "handoffs": ("handoff",)}
 TIME_DIMS = {"day", "week", "month"}

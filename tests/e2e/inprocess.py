@@ -12,9 +12,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.app import App, build_app
 from bot.config import Settings
-from bot.serve import _serve
+from bot.telegram.app import App, build_app
+from bot.telegram.run import _serve
 from tests.fake_telegram import FakeTelegram
 
 from .harness import TOKEN

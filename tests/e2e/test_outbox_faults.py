@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.cases import CaseService, Handoff
 from bot.config import Settings
-from bot.core import open_core
-from bot.pseudonym import Pseudonymizer
+from bot.conversation.runtime import open_runtime
+from bot.counselling.cases import CaseRequest, CaseService
+from bot.privacy.pseudonyms import Pseudonymizer
 from tests.fake_telegram import FakeTelegram
 
 from .harness import BotProcess
@@ -23,16 +23,16 @@ MIGRANTS, MESSAGES = 12, 5
 
 async def open_cases(tmp_path: Path, users: list[int]) -> None:
     """Cases opened as if each migrant had asked for a counsellor (their topics not yet made)."""
-    core = await open_core(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/jol.sqlite", data_dir=tmp_path,
+    runtime = await open_runtime(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/jol.sqlite", data_dir=tmp_path,
                                     _env_file=None))  # type: ignore[call-arg]
     try:
-        cases = CaseService(core.sessions, core.registry, core.catalogs, GROUP_ID, "en", {})
+        cases = CaseService(runtime.sessions, runtime.registry, runtime.catalogs, GROUP_ID, "en", {})
         names = Pseudonymizer(SECRET.encode())
         for user in users:
-            await cases.open_case(names.user(user), user, "ru", Handoff("work_permit", "permit_expired",
+            await cases.open_case(names.user(user), user, "ru", CaseRequest("work_permit", "permit_expired",
                                                                          "permit_expired", "normal", {}))
     finally:
-        await core.close()
+        await runtime.close()
 
 
 async def test_burst_with_faults_and_a_crash_arrives_complete_in_order(tg: FakeTelegram, tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from bot.app import App, build_app
 from bot.config import Settings
+from bot.telegram.app import App, build_app
 
 from .session import RecordingSession
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bot.app import build_app
 from bot.config import Settings
+from bot.telegram.app import build_app
 from tests.services import postgres_database, redis_database
 
 from .conftest import TODAY, Migrant
@@ -33,7 +33,7 @@ async def test_a_conversation_on_postgresql_and_redis(tmp_path: Path) -> None:
             before = len(session.requests)
             await m.update({k: v for k, v in first.items() if k != "update_id"}, update_id=first["update_id"])
             assert len(session.requests) == before  # the inbox on PostgreSQL ignores the redelivery
-            async with app.core.db.connect() as conn:
+            async with app.runtime.db.connect() as conn:
                 assert (await conn.execute(text("select count(*) from conversations"))).scalar_one() == 1
         finally:
             await app.close()

@@ -13,11 +13,11 @@ import pytest
 from aiogram.methods import SendDocument, SendPhoto
 from sqlalchemy import text
 
-from bot.app import App, build_app
 from bot.config import Settings
 from bot.logs import quiet_libraries
 from bot.stats import build
 from bot.stats.report import Breakdown
+from bot.telegram.app import App, build_app
 
 from .conftest import TODAY, Migrant
 from .session import RecordingSession
@@ -53,7 +53,7 @@ async def walk(m: Migrant, counted: bool = True, campaign: str | None = None) ->
 
 async def dump(app: App) -> str:
     out = []
-    async with app.core.db.connect() as conn:
+    async with app.runtime.db.connect() as conn:
         for table in ("enquiry_facts", "fact_categories"):
             out += [str(r) for r in (await conn.execute(text(f"select * from {table}"))).all()]
     return "\n".join(out)
@@ -71,7 +71,7 @@ async def test_canary_and_id_never_reach_statistics_exports_or_logs(stats_app: A
     recorded = await dump(stats_app)
     assert "register_howto" in recorded and "BORDER_7" in recorded and "citizenship" in recorded
     stats = stats_app.dispatcher["stats"]
-    tr = stats_app.core.catalogs.get("en")
+    tr = stats_app.runtime.catalogs.get("en")
     csv_data = await build.export(stats, TODAY, TODAY, [Breakdown.parse("flow,language")], "csv", tr)
     xlsx_data = await build.export(stats, TODAY, TODAY, list(build.STANDARD), "xlsx", tr)
     lines = csv_data.decode("utf-8-sig").splitlines()
@@ -89,7 +89,7 @@ async def test_people_who_decline_are_only_a_bare_total(stats_app: App) -> None:
     session = stats_app.bot.session
     assert isinstance(session, RecordingSession)
     await walk(Migrant(stats_app, session, user_id=555, language_code="en"), counted=False)
-    async with stats_app.core.db.connect() as conn:
+    async with stats_app.runtime.db.connect() as conn:
         rows = (await conn.execute(text("select kind, flow, node, lang, campaign from enquiry_facts"))).all()
         categories = (await conn.execute(text("select count(*) from fact_categories"))).scalar_one()
     assert rows == [("uncounted", None, None, None, None)] and categories == 0

@@ -1,0 +1,27 @@
+"""One command line for everything: ``python -m bot COMMAND``.
+
+Each command lives in its own module here, with ``add_parser`` and ``run``. A command imports what
+it needs inside ``run``, so the ones that never talk to Telegram (check, console, graph, i18n) start
+without paying for aiogram.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli import check, console, graph, i18n, migrate, purge, run, search, stats
+
+COMMANDS = (run, check, console, graph, stats, search, i18n, purge, migrate)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Jol, a counselling bot for labour migrants.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for command in COMMANDS:
+        command.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))

@@ -1,0 +1,33 @@
+"""``python -m bot migrate``: create or upgrade the database schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+from bot.cli.common import settings_from
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("migrate", help="create or upgrade the database schema")
+    p.add_argument("--database-url")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from db.connection import make_engine
+    from db.migrate import upgrade
+
+    settings = settings_from(args)
+
+    async def main() -> None:
+        engine = make_engine(settings.database_url)
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(main())
+    print("database is up to date")
+    return 0

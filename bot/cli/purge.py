@@ -1,0 +1,37 @@
+"""``python -m bot purge``: delete data past its retention period."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+from bot.cli.common import settings_from
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("purge", help="delete data past its retention period (the bot also does this daily)")
+    p.add_argument("--database-url")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.privacy.retention import purge
+    from db.connection import make_engine, make_sessionmaker
+    from db.migrate import upgrade
+    from db.models import utcnow
+
+    settings = settings_from(args)
+
+    async def main() -> None:
+        engine = make_engine(settings.database_url)
+        try:
+            await upgrade(engine)
+            result = await purge(make_sessionmaker(engine), settings.conversation_retention_days, utcnow())
+        finally:
+            await engine.dispose()
+        print(f"deleted {result.conversations} conversations idle for over {settings.conversation_retention_days} "
+              f"days, {result.fsm} old states and {result.updates} handled updates")
+
+    asyncio.run(main())
+    return 0

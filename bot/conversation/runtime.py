@@ -1,0 +1,93 @@
+"""The parts both front ends share, built once from the settings: flows, engine, catalogues, database.
+
+Importing this module does not import aiogram, so the console and the CLI start fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.conversation.screens import Presenter
+from bot.conversation.service import ConversationService
+from bot.engine.registry import ENTRY_FLOW, MENU_FLOW, Registry, load_registry
+from bot.engine.runner import Clock, Engine, system_today
+from bot.engine.schema import (
+    Flow,
+    GotoNode,
+    HandoffNode,
+    InfoNode,
+    InputNode,
+    Node,
+    OutcomeNode,
+    QuestionNode,
+)
+from bot.engine.search import Topic, TopicIndex
+from bot.i18n.catalogs import Catalogs
+from bot.stats.recorder import StatsRecorder
+from db.connection import make_engine, make_sessionmaker
+from db.migrate import upgrade
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    registry: Registry
+    engine: Engine
+    catalogs: Catalogs
+    presenter: Presenter
+    db: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    conversations: ConversationService
+    index: TopicIndex
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+def _texts_with_target(flow: Flow, node: Node) -> list[tuple[str, str | None]]:
+    """A node's texts, each with the flow its button jumps to (None when it stays in this flow)."""
+    if isinstance(node, QuestionNode):
+        out: list[tuple[str, str | None]] = [(node.text, None)]
+        for option in node.options:
+            target = flow.node(option.next)
+            out.append((option.label, target.flow if isinstance(target, GotoNode) else None))
+        return out
+    if isinstance(node, (InputNode, InfoNode, OutcomeNode, HandoffNode)):
+        return [(node.text, None)]
+    return []
+
+
+def build_index(registry: Registry, catalogs: Catalogs, content_dir: Path) -> TopicIndex:
+    """Search over every topic (not the start and menu flows), in every language we have."""
+    texts: dict[str, list[str]] = {fid: [] for fid in registry.flows if fid not in (ENTRY_FLOW, MENU_FLOW)}
+    for fid, flow in registry.flows.items():
+        for node in flow.nodes:
+            for text, leads_to in _texts_with_target(flow, node):
+                owner = leads_to if leads_to in texts else fid  # a button that opens another topic speaks for it
+                if owner in texts:
+                    texts[owner].append(text)
+    topics = {fid: Topic(registry.flows[fid].title, registry.flows[fid].keywords, found)
+              for fid, found in texts.items()}
+    red_flags: list[str] = []
+    search_file = content_dir / "search.yaml"
+    if search_file.exists():
+        red_flags = list((yaml.safe_load(search_file.read_text(encoding="utf-8")) or {}).get("red_flags", []))
+    return TopicIndex.build(topics, [catalogs.get(lang) for lang in catalogs.available()], red_flags)
+
+
+async def open_runtime(settings: Settings, today: Clock = system_today) -> Runtime:
+    """Load and check the flows (FlowError if broken), migrate the database, wire services."""
+    registry = load_registry(settings.flows_dir, settings.content_dir)
+    engine = Engine(registry, today)
+    catalogs = Catalogs(settings.locales_dir)
+    index = build_index(registry, catalogs, settings.content_dir)
+    db = make_engine(settings.database_url)
+    await upgrade(db)
+    sessions = make_sessionmaker(db)
+    return Runtime(settings, registry, engine, catalogs, Presenter(registry.contacts), db, sessions,
+                ConversationService(engine, sessions, catalogs, index, StatsRecorder.for_registry(registry)), index)

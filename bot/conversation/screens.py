@@ -1,0 +1,138 @@
+"""What a migrant sees: engine events turned into screens (text and buttons) in their language.
+
+Both front ends use this, so the console demo shows exactly the words and choices the Telegram bot
+shows. A front end (Telegram or the console) only decides how a screen is drawn: inline keyboards
+there, numbered lines here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.engine.contacts import ContactCard
+from bot.engine.events import (
+    AskInput,
+    Event,
+    Handoff,
+    Info,
+    InvalidInput,
+    Notice,
+    NotUnderstood,
+    Outcome,
+    Question,
+    RedFlag,
+    Suggestions,
+)
+from bot.i18n import texts
+from bot.i18n.catalogs import Translator
+from bot.i18n.format import fill, format_value
+
+ButtonAction = str  # "opt:<index>" or "nav:<back|menu|restart|counsellor>"
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: ButtonAction
+
+
+@dataclass
+class Screen:
+    text: str
+    options: list[Button] = field(default_factory=list)
+    nav: list[Button] = field(default_factory=list)
+    urgent: bool = False
+    kind: Literal["message", "handoff", "outcome"] = "message"
+
+
+_NOTICES = {
+    "flow_changed": texts.FLOW_CHANGED,
+    "nothing_to_go_back": texts.NOTHING_TO_GO_BACK,
+    "stale_button": texts.STALE_BUTTON,
+    "reference_outdated": texts.REFERENCE_OUTDATED,
+}
+
+
+class Presenter:
+    def __init__(self, contacts: dict[str, ContactCard]):
+        self.contacts = contacts
+
+    def screens(self, events: list[Event], tr: Translator, *, at_start: bool = False) -> list[Screen]:
+        """Screens for ``events``; the last one carries the navigation buttons."""
+        out: list[Screen] = []
+        for ev in events:
+            screen = self._screen(ev, tr)
+            if screen is not None:
+                out.append(screen)
+        if out:
+            out[-1].nav = self.nav(tr, at_start=at_start)
+        return out
+
+    def nav(self, tr: Translator, *, at_start: bool = False) -> list[Button]:
+        buttons = [] if at_start else [Button(tr(texts.BACK), "nav:back")]
+        buttons.append(Button(tr(texts.MENU), "nav:menu"))
+        buttons.append(Button(tr(texts.COUNSELLOR), "nav:counsellor"))
+        return buttons
+
+    def _screen(self, ev: Event, tr: Translator) -> Screen | None:
+        if isinstance(ev, Question):
+            return Screen(fill(tr(ev.text), ev.params, tr),
+                          [Button(tr(label), f"opt:{i}") for i, label in enumerate(ev.options)])
+        if isinstance(ev, AskInput):
+            text = fill(tr(ev.text), ev.params, tr)
+            return Screen(text)
+        if isinstance(ev, Info):
+            return Screen(fill(tr(ev.text), ev.params, tr))
+        if isinstance(ev, InvalidInput):
+            return Screen(tr(ev.text))
+        if isinstance(ev, NotUnderstood):
+            return Screen(tr(texts.NOT_UNDERSTOOD_END if ev.at_end else texts.NOT_UNDERSTOOD))
+        if isinstance(ev, Notice):
+            return Screen(fill(tr(_NOTICES[ev.code]), {"year": str(ev.year)} if ev.year else {}, tr))
+        if isinstance(ev, Outcome):
+            parts = [fill(tr(ev.text), ev.params, tr), *self._cards(ev.contacts, tr),
+                     *self._footer(ev.sources, ev.verified_on, tr)]
+            return Screen("\n\n".join(parts), kind="outcome")
+        if isinstance(ev, Handoff):
+            parts = [fill(tr(ev.text), ev.params, tr), *self._cards(ev.contacts, tr),
+                     *self._footer(ev.sources, ev.verified_on, tr)]
+            return Screen("\n\n".join(parts), urgent=ev.urgency == "urgent", kind="handoff")
+        if isinstance(ev, Suggestions):
+            return Screen(tr(texts.SUGGEST), [Button(tr(title), f"topic:{flow}")
+                                              for flow, title in zip(ev.flows, ev.titles, strict=True)])
+        if isinstance(ev, RedFlag):
+            parts = [tr(texts.RED_FLAG), *self._cards(("emergency", "helpline"), tr)]
+            return Screen("\n\n".join(parts), [Button(tr(texts.COUNSELLOR), "nav:counsellor")], urgent=True)
+        return None  # FlowStarted, CounsellorRequested: the front end acts on them, nothing to show
+
+    @staticmethod
+    def _footer(sources: tuple[str, ...], verified_on: dt.date | None, tr: Translator) -> list[str]:
+        if not sources or verified_on is None:
+            return []
+        listed = "\n".join(f"• {s}" for s in sources)
+        checked = fill(tr(texts.CHECKED_ON), {"date": verified_on}, tr)
+        return [f"{checked}\n{tr(texts.SOURCES)}\n{listed}", tr(texts.RULES_CHANGE)]
+
+    def cards(self, names: tuple[str, ...], tr: Translator) -> list[str]:
+        """Contact cards as text blocks, in the reader's language."""
+        return self._cards(names, tr)
+
+    def _cards(self, names: tuple[str, ...], tr: Translator) -> list[str]:
+        out = []
+        for name in names:
+            card = self.contacts.get(name)
+            if card is None:
+                continue
+            lines = [tr(card.title)]
+            for line in card.lines:
+                if line.number:
+                    lines.append("☎ " + fill(tr(texts.CALL), {"number": line.number, "text": tr(line.text)}, tr))
+                else:
+                    lines.append("• " + tr(line.text))
+            out.append("\n".join(lines))
+        return out
+
+
+__all__ = ["Button", "Presenter", "Screen", "format_value"]

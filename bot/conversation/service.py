@@ -1,0 +1,145 @@
+"""One migrant step, for both front ends (Telegram and the console): load the state, advance the
+engine, save, hand back events.
+
+The Telegram handlers and the console are thin adapters over this service, so what a migrant
+experiences is decided here once. Each call is one short transaction; nothing here talks to
+Telegram, so no transaction is ever held open across a network call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.engine.events import Event, InvalidInput, NotUnderstood, RedFlag, Suggestions
+from bot.engine.inputs import Choose, Text, UserInput
+from bot.engine.runner import Engine
+from bot.engine.schema import QuestionNode
+from bot.engine.search import TopicIndex
+from bot.engine.state import State
+from bot.i18n.catalogs import Catalogs
+from bot.stats.recorder import StatsRecorder
+from db.models import Conversation
+from db.repositories.conversations import ConversationRepository
+from db.repositories.stats import StatsRepository
+
+
+@dataclass
+class Reply:
+    state: State
+    events: list[Event]
+    lang: str
+    duplicate: bool = False  # the update was handled before: nothing changed, the step is shown again
+
+
+class ConversationService:
+    def __init__(self, engine: Engine, sessions: async_sessionmaker[AsyncSession], catalogs: Catalogs,
+                 index: TopicIndex | None = None, recorder: StatsRecorder | None = None):
+        self.engine = engine
+        self.sessions = sessions
+        self.catalogs = catalogs
+        self.index = index
+        self.recorder = recorder
+
+    async def start(self, key: str, lang: str, *, counted: bool | None = None, update_id: int | None = None,
+                    campaign: str | None = None) -> Reply:
+        """Begin at the entry flow (``/start``), forgetting where an earlier conversation was."""
+        state, events = self.engine.start()
+        async with self.sessions() as session, session.begin():
+            repo = ConversationRepository(session)
+            row = await repo.get(key)
+            current = State.from_json(row.state) if row else None
+            if current is not None and row is not None and update_id is not None and row.last_update is not None \
+                    and update_id <= row.last_update:  # the same press again: no new start
+                return Reply(current, self.engine.show(current), row.lang, duplicate=True)
+            await repo.put(key, state.to_json(), lang, counted=counted, update_id=update_id, campaign=campaign)
+            row = await repo.get(key)
+            await self._record(session, events, state, row)
+        return Reply(state, events, lang)
+
+    async def _record(self, session: AsyncSession, events: list[Event], state: State, row: Conversation | None) -> None:
+        if self.recorder is None or row is None:
+            return
+        await self.recorder.record(StatsRepository(session), events, state.answers, lang=row.lang,
+                                   campaign=row.campaign, counted=row.counted, today=self.engine.today())
+
+    async def language(self, key: str) -> str | None:
+        """The language this migrant chose, or None if they have not talked to the bot yet."""
+        async with self.sessions() as session:
+            row = await ConversationRepository(session).get(key)
+            return row.lang if row else None
+
+    async def handle(self, key: str, inp: UserInput, default_lang: str, *, update_id: int | None = None) -> Reply:
+        """Advance one step. With ``update_id``, an update seen before changes nothing."""
+        async with self.sessions() as session, session.begin():
+            repo = ConversationRepository(session)
+            row = await repo.get(key)
+            lang = row.lang if row else default_lang
+            state = State.from_json(row.state) if row else None
+            if state is not None and row is not None and update_id is not None and row.last_update is not None \
+                    and update_id <= row.last_update:
+                return Reply(state, self.engine.show(state), lang, duplicate=True)
+            if state is None:
+                state, events = self.engine.start()
+            else:
+                state, events = self.engine.advance(state, self._understand(state, inp, lang))
+            await repo.put(key, state.to_json(), lang, update_id=update_id)
+            await self._record(session, events, state, row or await repo.get(key))
+        if isinstance(inp, Text):
+            events = self._search(inp.text, state, events)
+        return Reply(state, events, lang)
+
+    def _search(self, text: str, state: State, events: list[Event]) -> list[Event]:
+        """Typed text the step could not use: suggest topics, and offer help on red flags."""
+        if self.index is None or not any(isinstance(e, (NotUnderstood, InvalidInput)) for e in events):
+            return events
+        if not any(ch.isalpha() for ch in text):  # a number or a date where it does not fit: no topic to find
+            return events
+        extra: list[Event] = []
+        if self.index.is_red_flag(text):
+            extra.append(RedFlag())
+        hits = [h for h in self.index.suggest(text) if h.flow != state.flow]
+        if hits and not any(isinstance(e, InvalidInput) for e in events):
+            flows = self.engine.registry.flows
+            extra.append(Suggestions(tuple(h.flow for h in hits), tuple(flows[h.flow].title for h in hits)))
+            events = [e for e in events if not isinstance(e, NotUnderstood)]
+        return extra + events
+
+    async def current(self, key: str) -> Reply | None:
+        """The current step again, without changing anything."""
+        async with self.sessions() as session:
+            row = await ConversationRepository(session).get(key)
+            state = State.from_json(row.state) if row else None
+            if row is None or state is None:
+                return None
+            return Reply(state, self.engine.show(state), row.lang)
+
+    async def set_language(self, key: str, lang: str) -> Reply | None:
+        """Switch language; the current step again (None when there is no conversation yet)."""
+        async with self.sessions() as session, session.begin():
+            repo = ConversationRepository(session)
+            row = await repo.get(key)
+            state = State.from_json(row.state) if row else None
+            if row is None or state is None:
+                return None
+            await repo.put(key, row.state, lang)
+        return Reply(state, self.engine.show(state), lang)
+
+    async def forget(self, key: str) -> None:
+        async with self.sessions() as session, session.begin():
+            await ConversationRepository(session).delete(key)
+
+    def _understand(self, state: State, inp: UserInput, lang: str) -> UserInput:
+        """Typed text that equals a button's label (in the reader's language) is that button."""
+        if not isinstance(inp, Text):
+            return inp
+        node = self.engine.registry.node(state.flow, state.node)
+        if not isinstance(node, QuestionNode):
+            return inp
+        tr = self.catalogs.get(lang)
+        typed = inp.text.strip().casefold()
+        for i, option in enumerate(node.options):
+            if typed in (tr(option.label).casefold(), option.label.casefold()):
+                return Choose(i)
+        return inp

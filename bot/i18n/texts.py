@@ -1,0 +1,145 @@
+"""The bot's own words (everything that is not in a flow), as gettext source strings.
+
+``N_`` only marks a string for extraction; it is translated where it is shown, with the
+reader's translator, and placeholders are filled in after the lookup.
+"""
+
+from __future__ import annotations
+
+
+def N_(msgid: str) -> str:
+    return msgid
+
+
+def Np_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a string with plural forms; translated with ``Translator.ngettext``."""
+    return singular, plural
+
+
+# A number of days inside a sentence ("for {days_in} since your last entry")
+DAYS = Np_("{count} day", "{count} days")
+
+# Navigation, shown on every screen
+BACK = N_("« Back")
+MENU = N_("Menu")
+COUNSELLOR = N_("Talk to a counsellor")
+RESTART = N_("Start this topic again")
+
+# Answers to the conversation itself
+NOT_UNDERSTOOD = N_("Sorry, I did not understand. Please tap one of the buttons, or type its number.")
+NOT_UNDERSTOOD_END = N_("This topic ends here. Use the buttons below: go back, open the menu or talk to a counsellor.")
+NOTHING_TO_GO_BACK = N_("This is the first step, there is nothing to go back to.")
+STALE_BUTTON = N_("That button belongs to an older message. Here is where we are now:")
+FLOW_CHANGED = N_("This topic was updated since your last visit, so we start it again from the beginning.")
+REFERENCE_OUTDATED = N_("Amounts use the official values of {year}; the new values may differ.")
+DATE_HINT = N_("(day.month.year, for example 31.12.2026)")
+
+# Free-text search
+SUGGEST = N_("Did you mean one of these topics?")
+RED_FLAG = N_("What you wrote sounds serious. You can talk to a counsellor now, and these numbers help at any time, for free:")
+
+# Outcome footer
+CHECKED_ON = N_("Checked on: {date}")
+SOURCES = N_("Sources:")
+RULES_CHANGE = N_("This is information, not legal advice. Rules change, so check with a counsellor or the official source.")
+CALL = N_("{number}: {text}")
+
+# Handoff in the console demo, where there is no counsellor to reach
+CONSOLE_HANDOFF = N_("(Demo: in Telegram this opens a conversation with a counsellor, who answers here without seeing your name.)")
+CONSOLE_URGENT = N_("URGENT")
+CONSOLE_HELP = N_("Type the number of an answer. Also: b = back, m = menu, r = restart topic, c = counsellor, q = quit.")
+CONSOLE_TOPIC = N_("(type t{number} to open this topic)")
+CONSOLE_BYE = N_("Goodbye. Take care.")
+
+# Telegram: language, privacy, commands
+CHOOSE_LANGUAGE = N_("Choose your language:")
+PRIVACY_SHORT = N_("Jol answers questions about work and stay in Kazakhstan. It never asks your name or documents.\nYour answers are kept only to continue this chat, and topics are counted without names. /privacy tells more, /forget erases everything.")
+CONSENT_YES = N_("OK, continue")
+CONSENT_NO_STATS = N_("Continue, do not count me")
+PRIVACY_FULL = N_("How Jol treats your data\n\n• Purpose: to give you information, and to connect you with a counsellor only if you ask.\n• What is kept: the step you are at and your button answers, under a code instead of your Telegram account. It is deleted after {days} days without use.\n• Statistics count topics and languages, never who asked. You can choose not to be counted.\n• Counsellors see your messages only after you ask for one, and never your name, username or phone.\n• Telegram itself carries the messages, as in any chat.\n• /forget erases what Jol keeps about you, at any time.")
+HELP = N_("How to use Jol\n\nTap the buttons, or type the number of an answer. You can also write dates like 31.12.2026.\n\n/menu: topics\n/language: change language\n/privacy: what is kept about you\n/forget: erase your data\n/start: begin again")
+FORGET_ASK = N_("Erase everything Jol keeps about you: your answers, your language and where you are in the chat?")
+FORGET_YES = N_("Yes, erase")
+FORGET_NO = N_("No, keep")
+FORGET_DONE = N_("Done: Jol no longer keeps anything about you. Messages already in this chat stay on your phone; you can delete them in Telegram. Send /start to begin again.")
+FORGET_KEPT = N_("Nothing was erased.")
+NOT_TEXT = N_("Sorry, I can only read text and buttons. Please tap a button, or use “Talk to a counsellor” to send this to a person.")
+TOO_LONG = N_("That message is long, and I can only understand short answers. To explain your situation to a person, tap “Talk to a counsellor”.")
+NO_COUNSELLORS = N_("Counsellors are not connected to this bot yet. Please use the numbers above, or the menu.")
+CMD_START = N_("Begin again")
+CMD_MENU = N_("Topics")
+CMD_LANGUAGE = N_("Change language")
+CMD_HELP = N_("How to use the bot")
+CMD_PRIVACY = N_("What is kept about you")
+CMD_FORGET = N_("Erase your data")
+
+# Cases: what the migrant sees
+CASE_CONSENT = N_("To talk to a counsellor:\n• A counsellor reads your messages in a private Telegram group. Counsellors do not see your name, username or phone number.\n• Your messages are kept while the case is open and for {days} days after, then erased. /forget erases them at any time.\n\nConnect you with a counsellor?")
+CASE_CONSENT_YES = N_("Yes, connect me")
+CASE_CONSENT_NO = N_("No, go back")
+CASE_ACK = N_("Your case number is {code}. A counsellor usually answers within {wait}. Write your question here: your messages go to the counsellor.")
+CASE_ACK_URGENT = N_("Your case number is {code}. It is marked urgent, and a counsellor will answer as soon as possible. If you are in danger now, call 112.")
+CASE_OFF_HOURS = N_("Your case number is {code}. Counsellors work {hours} (Kazakhstan time) and will answer when they are back. You can already write your question here.")
+CASE_ALREADY_OPEN = N_("Your case {code} is open. Write here: your messages go to the counsellor.")
+CASE_CLOSED = N_("Your case {code} is closed. How much did the counsellor help you?")
+CASE_REOPENED = N_("Your case {code} is open again. You can write here.")
+CASE_THANKS = N_("Thank you for your answer.")
+CASE_NOT_CONNECTED = N_("OK. You can come back to a counsellor at any time with the button below.")
+FORGET_CASES = N_("Your conversation with the counsellor was closed and erased. Copies younger than 48 hours were deleted from both chats; older copies in the counsellors' group cannot be deleted by the bot, and messages you sent stay in your own chat until you delete them.")
+WAIT_HOURS = Np_("{count} hour", "{count} hours")
+
+# Cases: what counsellors see in their group (in COUNSELLOR_LANGUAGE)
+CASE_TITLE = N_("{code} · {lang} · {topic} · {status}")
+STATUS_OPEN = N_("open")
+STATUS_CLAIMED = N_("claimed by {name}")
+STATUS_CLOSED = N_("closed")
+CASE_SUMMARY = N_("Case {code}{urgent}\nLanguage: {lang}\nTopic: {topic}\nReached: {node} ({category})\nAnswers: {answers}\n\nWrite in this topic: your messages are copied to the person, who does not see your account. Start a message with /note or // to keep it among counsellors.")
+CASE_URGENT_MARK = N_(" — URGENT")
+CASE_URGENT_ANNOUNCE = N_("‼️ Urgent case {code}: {category}. Please take it now.")
+CASE_REMINDER = N_("Case {code} is still waiting for a counsellor (opened {minutes} minutes ago).")
+CASE_CLAIMED_NOTE = N_("{name} is handling this case.")
+CASE_CLOSED_NOTE = N_("Case closed. The person was asked to rate the help.")
+CASE_REOPENED_NOTE = N_("Case reopened.")
+CASE_RATED_NOTE = N_("The person rated the help: {rating} of 5.")
+CASE_UNREACHABLE_NOTE = N_("The person has blocked the bot: messages can no longer reach them.")
+CASE_FORGOTTEN_NOTE = N_("The person used /forget: the case is closed and its messages are erased.")
+CASE_NOT_SENT_NOTE = N_("This message could not be delivered to the person.")
+BUTTON_CLAIM = N_("Take this case")
+BUTTON_CLOSE = N_("Close")
+BUTTON_REOPEN = N_("Reopen")
+BUTTON_CANNED = N_("Ready answers")
+BUTTON_HOTLINES = N_("Send help lines")
+CANNED_PICK = N_("Choose a ready answer; it is sent in the person's language:")
+COUNSELLORS_ONLY = N_("Only members of the counsellors' group can act on cases. Anonymous admins: turn off “Remain anonymous” first.")
+COUNSELLOR_HELP = N_("In a case topic: write to reply to the person; /note or // for colleagues only; /claim, /close, /reopen, /canned for ready answers, /hotlines to send the help lines.")
+
+# Statistics (exports and the admin chat; in STATS_LANGUAGE)
+COL_FLOW = N_("Topic")
+COL_NODE = N_("Where it ended")
+COL_LANGUAGE = N_("Language")
+COL_CAMPAIGN = N_("Campaign (QR code)")
+COL_URGENCY = N_("Urgency")
+COL_DAY = N_("Day")
+COL_WEEK = N_("Week")
+COL_MONTH = N_("Month")
+COL_ENQUIRIES = N_("Topics opened")
+COL_OUTCOMES = N_("Answers reached")
+COL_HANDOFFS = N_("Handed to a counsellor")
+COL_CASES = N_("Cases")
+COL_CATEGORY = N_("Case category")
+COL_FIRST_RESPONSE = N_("Median minutes to first answer")
+COL_RESOLUTION = N_("Median hours to closing")
+ALL_VALUES = N_("(all)")
+NOTES_TITLE = N_("Notes")
+NOTE_PERIOD = N_("Period: {first} to {last}")
+NOTE_GENERATED = N_("Generated: {moment}")
+NOTE_K = N_("Counts below {k} are shown as <{k}, and other cells are hidden where needed so that a hidden count cannot be worked out from the totals.")
+NOTE_UNCOUNTED = N_("People who asked not to be counted opened {count} topics in this period; nothing else is recorded about them.")
+NOTE_RECORDED = N_("Recorded: the day, topic, where the conversation ended, language, QR campaign code, urgency, and the answers to closed questions marked for statistics (such as citizenship group). Never recorded: Telegram ids, names, usernames, phone numbers, anything typed, dates or amounts typed by the person.")
+STATS_SUMMARY = N_("Last {weeks} weeks: {enquiries} topics opened, {handoffs} handed to a counsellor, {cases} cases; median first answer {response}.")
+STATS_NO_DATA = N_("No data yet.")
+MINUTES = Np_("{count} minute", "{count} minutes")
+ADMINS_ONLY = N_("This command is for the bot's administrators.")
+CHART_TITLE = N_("Topics opened per week")
+CHART_HANDOFFS = N_("Handed to a counsellor")
+CHART_RESPONSE = N_("Median minutes to first answer")

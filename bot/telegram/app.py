@@ -1,0 +1,145 @@
+"""Builds the Telegram application from one settings object. No globals, nothing at import time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.types import BotCommand, Update
+
+from bot.config import Settings
+from bot.conversation.runtime import Runtime, open_runtime
+from bot.counselling.cases import CaseService, load_canned
+from bot.counselling.working_hours import WorkingHours
+from bot.engine.runner import Clock, system_today
+from bot.i18n import texts
+from bot.i18n.languages import LANGUAGES
+from bot.privacy.pseudonyms import Pseudonymizer, load_or_create_secret
+from bot.stats.report import StatsService
+from bot.telegram.fsm_storage import SQLStorage
+from bot.telegram.intake.inbox import Inbox
+from bot.telegram.intake.isolation import PerUserIsolation
+from bot.telegram.intake.worker import UpdateWorker
+from bot.telegram.middlewares.context import ContextMiddleware
+from bot.telegram.migrant_actions import Escalation, MigrantActions
+from bot.telegram.outbox.rate_limits import RateLimiter
+from bot.telegram.outbox.sender import OutboxSender
+from bot.telegram.retry import RetryMiddleware
+from bot.telegram.routers import admin, counsellor, migrant
+from bot.telegram.routers.admin import AdminCheck
+
+COMMANDS = (("start", texts.CMD_START), ("menu", texts.CMD_MENU), ("language", texts.CMD_LANGUAGE),
+            ("help", texts.CMD_HELP), ("privacy", texts.CMD_PRIVACY), ("forget", texts.CMD_FORGET))
+
+
+class MissingToken(Exception):
+    pass
+
+
+@dataclass
+class App:
+    settings: Settings
+    runtime: Runtime
+    bot: Bot
+    dispatcher: Dispatcher
+    actions: MigrantActions
+    inbox: Inbox
+    worker: UpdateWorker
+    cases: CaseService | None = None
+    sender: OutboxSender | None = None
+
+    async def handle(self, payload: dict[str, Any]) -> None:
+        update = Update.model_validate(payload, context={"bot": self.bot})
+        await self.dispatcher.feed_update(self.bot, update)
+
+    async def set_commands(self) -> None:
+        """The command menu in each language Telegram can tell apart (two-letter codes)."""
+        for lang in [lang for lang in LANGUAGES if "_" not in lang]:
+            tr = self.runtime.catalogs.get(lang)
+            commands = [BotCommand(command=name, description=tr(text)) for name, text in COMMANDS]
+            await self.bot.set_my_commands(commands, language_code=lang)
+        tr = self.runtime.catalogs.get(self.settings.default_language)
+        await self.bot.set_my_commands([BotCommand(command=n, description=tr(t)) for n, t in COMMANDS])
+
+    async def close(self) -> None:
+        await self.dispatcher.storage.close()
+        await self.bot.session.close()
+        if self.sender is not None:
+            await self.sender.bot.session.close()
+        await self.runtime.close()
+
+
+def _storage(settings: Settings, runtime: Runtime,
+             pseudonymize: Pseudonymizer) -> tuple[BaseStorage, BaseEventIsolation]:
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+
+        storage = RedisStorage.from_url(settings.redis_url)
+        return storage, RedisEventIsolation(storage.redis)
+    return SQLStorage(runtime.sessions, pseudonymize), PerUserIsolation()
+
+
+async def build_app(settings: Settings, today: Clock = system_today) -> App:
+    if settings.bot_token is None or not settings.bot_token.get_secret_value():
+        raise MissingToken(
+            "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram, then put its token in .env "
+            "(see .env.example) or the environment. To try the bot without Telegram, run 'make demo'."
+        )
+    runtime = await open_runtime(settings, today)
+    secret = settings.pseudonym_secret.get_secret_value() if settings.pseudonym_secret else None
+    pseudonymize = Pseudonymizer(load_or_create_secret(secret, settings.data_dir / "pseudonym.key"))
+    session = _session(settings)
+    session.middleware(RetryMiddleware())
+    bot = Bot(settings.bot_token.get_secret_value(), session=session)
+    storage, isolation = _storage(settings, runtime, pseudonymize)
+    dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
+    languages = [lang for lang in LANGUAGES if lang in runtime.catalogs.available()]
+    actions = MigrantActions(bot, runtime.conversations, runtime.presenter, runtime.catalogs, languages,
+                        settings.conversation_retention_days)
+    dispatcher["actions"] = actions
+    dispatcher.update.middleware(ContextMiddleware(runtime.conversations, runtime.catalogs, pseudonymize, languages))
+    categories = sorted({name for flow in runtime.registry.flows.values() for name in flow.stats})
+    dispatcher["admins"] = AdminCheck(settings.admin_ids, settings.admin_chat_id)
+    dispatcher["stats"] = StatsService(runtime.sessions, categories, settings.stats_min_cell)
+    dispatcher["stats_tr"] = runtime.catalogs.get(settings.stats_language)
+    dispatcher["registry"] = runtime.registry
+    dispatcher.include_router(admin.build_router())
+    dispatcher.include_router(migrant.build_router())
+    cases, sender = None, None
+    if settings.counsellor_chat_id is not None:
+        cases, sender = _escalation(settings, runtime, bot, actions, dispatcher)
+    inbox = Inbox(runtime.sessions, pseudonymize)
+    app = App(settings, runtime, bot, dispatcher, actions, inbox, UpdateWorker(inbox, lambda p: app.handle(p)), cases,
+              sender)
+    return app
+
+
+def _session(settings: Settings) -> AiohttpSession:
+    if settings.bot_api_url:
+        return AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
+    return AiohttpSession()
+
+
+def _escalation(settings: Settings, runtime: Runtime, bot: Bot, actions: MigrantActions,
+               dispatcher: Dispatcher) -> tuple[CaseService, OutboxSender]:
+    """Counsellors: the case service, the outbox sender (its own Bot: no blocking retries) and the
+    group's router. Only built when COUNSELLOR_CHAT_ID is set."""
+    assert settings.counsellor_chat_id is not None and settings.bot_token is not None
+    group_tr = runtime.catalogs.get(settings.counsellor_language)
+    cases = CaseService(runtime.sessions, runtime.registry, runtime.catalogs, settings.counsellor_chat_id,
+                        settings.counsellor_language, load_canned(settings.content_dir / "canned.yaml"))
+    limiter = RateLimiter(settings.rate_private_per_second, settings.rate_group_per_minute,
+                          settings.rate_global_per_second)
+    sender = OutboxSender(Bot(settings.bot_token.get_secret_value(), session=_session(settings)), runtime.sessions,
+                          cases, limiter)
+    hours = WorkingHours.parse(settings.working_hours, settings.working_days, settings.timezone)
+    actions.escalation = Escalation(cases, hours, settings.expected_wait_hours, settings.case_retention_days,
+                                    sender.wake)
+    dispatcher["cases"], dispatcher["sender"] = cases, sender
+    dispatcher["group_tr"] = group_tr
+    dispatcher.include_router(counsellor.build_router(settings.counsellor_chat_id, group_tr))
+    return cases, sender

@@ -1,0 +1,88 @@
+"""Long polling that loses nothing: store first, confirm after.
+
+Telegram confirms an update when the next getUpdates asks for a higher offset. This loop asks
+for the next offset only after the batch is committed to the inbox, so an update is never
+confirmed before it is stored. A 409 (another instance polling, or a webhook set) stops the bot:
+two pollers would steal each other's updates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramConflictError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.methods import GetUpdates
+
+from bot.telegram.intake.inbox import Inbox
+from bot.telegram.intake.worker import UpdateWorker
+
+log = logging.getLogger("jol.polling")
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+
+
+class PollingStopped(Exception):
+    """Polling cannot go on (conflict or a revoked token); the reason is the message."""
+
+
+class Poller:
+    def __init__(self, bot: Bot, inbox: Inbox, worker: UpdateWorker, *, timeout: int = 25,
+                 max_backoff: float = 30.0):
+        self.bot = bot
+        self.inbox = inbox
+        self.worker = worker
+        self.timeout = timeout
+        self.max_backoff = max_backoff
+
+    async def run(self, stop: asyncio.Event) -> None:
+        offset = await self.inbox.next_offset()
+        delay = 0.5
+        while not stop.is_set():
+            request = asyncio.ensure_future(self._fetch(offset))
+            stopping = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({request, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if not request.done():  # stopping: nothing of this batch is stored, so nothing is confirmed
+                request.cancel()
+                break
+            try:
+                updates = request.result()
+            except TelegramConflictError as exc:
+                raise PollingStopped(f"Telegram refused polling: {exc.message}. Is another copy of the bot running, "
+                                     "or a webhook set? Only one may receive updates.") from exc
+            except TelegramUnauthorizedError as exc:
+                raise PollingStopped("Telegram rejected the token (401). Check BOT_TOKEN.") from exc
+            except TelegramRetryAfter as exc:
+                log.warning("getUpdates rate limited; waiting %s s", exc.retry_after)
+                await self._sleep(stop, exc.retry_after)
+                continue
+            except (TimeoutError, TelegramNetworkError, TelegramServerError) as exc:
+                log.warning("getUpdates failed (%s: %s); retrying in %.1f s", type(exc).__name__, exc, delay)
+                await self._sleep(stop, delay)
+                delay = min(self.max_backoff, delay * 2)
+                continue
+            delay = 0.5
+            if updates:
+                await self.inbox.store(updates)
+                offset = max(int(u["update_id"]) for u in updates) + 1
+                self.worker.wake()
+
+    async def _fetch(self, offset: int | None) -> list[dict[str, Any]]:
+        method = GetUpdates(offset=offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES)
+        updates = await self.bot(method, request_timeout=self.timeout + 15)
+        return [u.model_dump(mode="json", exclude_unset=True, by_alias=True) for u in updates]
+
+    @staticmethod
+    async def _sleep(stop: asyncio.Event, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=seconds)
+        except TimeoutError:
+            pass

@@ -1,0 +1,61 @@
+"""Webhook mode: an aiohttp server that stores each update before it answers Telegram.
+
+The secret token is required: a request without the right ``X-Telegram-Bot-Api-Secret-Token``
+gets 401 and is not stored. A 200 goes back only after the update is committed to the inbox,
+so Telegram re-sends anything the bot did not keep. ``/healthz`` answers for load balancers.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import re
+
+from aiohttp import web
+
+from bot.telegram.intake.inbox import Inbox
+from bot.telegram.intake.worker import UpdateWorker
+
+log = logging.getLogger("jol.webhook")
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class WebhookConfigError(Exception):
+    pass
+
+
+def check_secret(secret: str | None) -> str:
+    if not secret:
+        raise WebhookConfigError("WEBHOOK_SECRET is required in webhook mode (1-256 characters of A-Z a-z 0-9 _ -); "
+                                 "without it anyone who finds the URL could send fake updates.")
+    if not SECRET_PATTERN.match(secret):
+        raise WebhookConfigError("WEBHOOK_SECRET may only use A-Z, a-z, 0-9, _ and -, at most 256 characters.")
+    return secret
+
+
+def webhook_app(inbox: Inbox, worker: UpdateWorker, secret: str, path: str) -> web.Application:
+    secret = check_secret(secret)
+
+    async def receive(request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            return web.Response(status=401, text="unauthorized")
+        try:
+            raw = json.loads(await request.read())
+            if not isinstance(raw, dict) or not isinstance(raw.get("update_id"), int):
+                raise ValueError("not an update")
+        except ValueError:
+            return web.Response(status=400, text="bad update")
+        await inbox.store([raw])  # raises (500, Telegram retries) if it cannot be stored
+        worker.wake()
+        return web.Response(text="ok")
+
+    async def healthz(_request: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
+    app = web.Application(client_max_size=2 * 1024 * 1024)
+    app.router.add_post(path, receive)
+    app.router.add_get("/healthz", healthz)
+    return app

@@ -1,0 +1,213 @@
+"""What each migrant action on Telegram does, in terms of the shared services.
+
+Handlers stay one line long; this class turns a migrant's action into service calls and the
+reply into Telegram messages. It holds no per-user state of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aiogram import Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.conversation.screens import Presenter
+from bot.conversation.service import ConversationService, Reply
+from bot.counselling.cases import CaseRequest, CaseService
+from bot.counselling.working_hours import WorkingHours
+from bot.engine.compute import Hours
+from bot.engine.events import CounsellorRequested, Handoff
+from bot.engine.inputs import UserInput
+from bot.i18n import texts
+from bot.i18n.catalogs import Catalogs, Translator
+from bot.i18n.format import format_value
+from bot.i18n.languages import native_name
+from bot.telegram.callbacks import CaseConsent, Consent, Forget, SetLanguage
+from bot.telegram.render import Outgoing, deliver, to_messages
+from db.models import utcnow
+
+CAMPAIGN_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+@dataclass
+class Escalation:
+    """What migrant actions need to hand migrants to counsellors (absent without COUNSELLOR_CHAT_ID)."""
+
+    cases: CaseService
+    hours: WorkingHours
+    expected_wait_hours: int
+    retention_days: int
+    wake_sender: Callable[[], None]
+
+
+@dataclass
+class MigrantActions:
+    bot: Bot
+    conversations: ConversationService
+    presenter: Presenter
+    catalogs: Catalogs
+    languages: list[str]
+    retention_days: int
+    escalation: Escalation | None = None
+
+    async def ask_language(self, chat_id: int, suggested: str, tr: Translator, state: FSMContext,
+                           campaign: str | None = None) -> None:
+        if campaign and CAMPAIGN_CODE.match(campaign):
+            await state.update_data(campaign=campaign)
+        order = [suggested] + [code for code in self.languages if code != suggested]
+        rows = [[InlineKeyboardButton(text=("✓ " if code == suggested else "") + native_name(code),
+                                      callback_data=SetLanguage(lang=code).pack())] for code in order]
+        await self.bot.send_message(chat_id=chat_id, text=tr(texts.CHOOSE_LANGUAGE),
+                                    reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+    async def chose_language(self, chat_id: int, message_id: int | None, key: str, lang: str,
+                             state: FSMContext) -> None:
+        if lang not in self.languages:
+            return
+        tr = self.catalogs.get(lang)
+        reply = await self.conversations.set_language(key, lang)
+        if reply is not None:  # a returning migrant: the step they were at, in the new language
+            await self._remove_buttons(chat_id, message_id)
+            await self.send(chat_id, reply)
+            return
+        await state.update_data(lang=lang)
+        markup = InlineKeyboardMarkup(inline_keyboard=[
+            [InlineKeyboardButton(text=tr(texts.CONSENT_YES), callback_data=Consent(counted=True).pack())],
+            [InlineKeyboardButton(text=tr(texts.CONSENT_NO_STATS), callback_data=Consent(counted=False).pack())],
+        ])
+        await self._edit_or_send(chat_id, message_id, tr(texts.PRIVACY_SHORT), markup)
+
+    async def consented(self, chat_id: int, message_id: int | None, key: str, counted: bool, fallback_lang: str,
+                        state: FSMContext, update_id: int | None) -> None:
+        data = await state.get_data()
+        lang = data.get("lang") or fallback_lang
+        campaign = data.get("campaign")
+        await state.clear()
+        await self._remove_buttons(chat_id, message_id)
+        reply = await self.conversations.start(key, lang, counted=counted, update_id=update_id,
+                                               campaign=campaign if isinstance(campaign, str) else None)
+        if reply.duplicate:
+            return
+        await self.send(chat_id, reply, at_start=True)
+
+    async def step(self, chat_id: int, key: str, inp: UserInput, lang: str, tr: Translator, state: FSMContext,
+                   *, update_id: int | None, pressed_message_id: int | None = None, known: bool = True) -> None:
+        if not known:  # never started, or erased with /forget
+            await self.ask_language(chat_id, lang, tr, state)
+            return
+        reply = await self.conversations.handle(key, inp, lang, update_id=update_id)
+        if reply.duplicate:
+            return  # handled before a restart: the migrant already has the answer
+        await self.send(chat_id, reply, pressed_message_id=pressed_message_id, key=key, state=state)
+
+    async def show_current(self, chat_id: int, key: str, lang: str, tr: Translator, state: FSMContext,
+                           note: str | None = None) -> None:
+        reply = await self.conversations.current(key)
+        if note:
+            await self.bot.send_message(chat_id=chat_id, text=tr(note))
+        if reply is None:
+            await self.ask_language(chat_id, lang, tr, state)
+        else:
+            await self.send(chat_id, reply)
+
+    async def send(self, chat_id: int, reply: Reply, *, pressed_message_id: int | None = None,
+                   at_start: bool = False, key: str | None = None, state: FSMContext | None = None) -> None:
+        tr = self.catalogs.get(reply.lang)
+        screens = self.presenter.screens(reply.events, tr, at_start=at_start)
+        messages = to_messages(screens, reply.state.step)
+        handoff = next((e for e in reply.events if isinstance(e, (Handoff, CounsellorRequested))), None)
+        if handoff is not None and self.escalation is None:
+            messages.append(Outgoing(tr(texts.NO_COUNSELLORS)))
+        await deliver(self.bot, chat_id, messages, pressed_message_id=pressed_message_id)
+        if handoff is not None and self.escalation is not None and key is not None and state is not None:
+            await self.offer_case(chat_id, key, reply, handoff, tr, state)
+
+    # -- counsellors --------------------------------------------------------------------------
+    async def offer_case(self, chat_id: int, key: str, reply: Reply, event: Handoff | CounsellorRequested,
+                         tr: Translator, state: FSMContext) -> None:
+        assert self.escalation is not None
+        case = await self.escalation.cases.open_case_of(key)
+        if case is not None:
+            await self.bot.send_message(chat_id=chat_id, text=tr(texts.CASE_ALREADY_OPEN).format(code=case.code))
+            return
+        urgent = isinstance(event, Handoff) and event.urgency == "urgent"
+        category = event.category if isinstance(event, Handoff) else "user_request"
+        await state.update_data(handoff={"flow": event.flow, "node": event.node, "category": category,
+                                         "urgency": "urgent" if urgent else "normal",
+                                         "answers": reply.state.answers})
+        markup = InlineKeyboardMarkup(inline_keyboard=[
+            [InlineKeyboardButton(text=tr(texts.CASE_CONSENT_YES), callback_data=CaseConsent(yes=True).pack())],
+            [InlineKeyboardButton(text=tr(texts.CASE_CONSENT_NO), callback_data=CaseConsent(yes=False).pack())]])
+        await self.bot.send_message(chat_id=chat_id, reply_markup=markup,
+                                    text=tr(texts.CASE_CONSENT).format(days=self.escalation.retention_days))
+
+    async def case_consent(self, chat_id: int, message_id: int | None, key: str, yes: bool, lang: str,
+                           tr: Translator, state: FSMContext) -> None:
+        data = (await state.get_data()).get("handoff")
+        if self.escalation is None or not yes or not isinstance(data, dict):
+            await self._edit_or_send(chat_id, message_id, tr(texts.CASE_NOT_CONNECTED), None)
+            return
+        handoff = CaseRequest(data["flow"], data["node"], data["category"], data["urgency"], data["answers"])
+        case, _created = await self.escalation.cases.open_case(key, chat_id, lang, handoff)
+        await state.update_data(handoff=None)
+        self.escalation.wake_sender()
+        if case.urgency == "urgent":
+            text = tr(texts.CASE_ACK_URGENT).format(code=case.code)
+        elif self.escalation.hours.open_at(utcnow()):
+            wait = format_value(Hours(self.escalation.expected_wait_hours), lang, tr)
+            text = tr(texts.CASE_ACK).format(code=case.code, wait=wait)
+        else:
+            text = tr(texts.CASE_OFF_HOURS).format(code=case.code, hours=self.escalation.hours.describe())
+        cards = self.presenter.cards(("emergency", "helpline"), tr) if case.urgency == "urgent" or \
+            not self.escalation.hours.open_at(utcnow()) else []
+        await self._edit_or_send(chat_id, message_id, "\n\n".join([text, *cards]), None)
+
+    async def relay(self, key: str, chat_id: int, message_id: int, reply_to: int | None) -> bool:
+        """Pass a migrant's message to their open case; False when there is none."""
+        if self.escalation is None or not await self.escalation.cases.relay_in(key, chat_id, message_id, reply_to):
+            return False
+        self.escalation.wake_sender()
+        return True
+
+    async def relay_edit(self, key: str, chat_id: int, message_id: int, text: str) -> None:
+        escalation = self.escalation
+        if escalation is not None and await escalation.cases.mirror_edit(chat_id, message_id, text, user_key=key):
+            escalation.wake_sender()
+
+    async def rate(self, chat_id: int, message_id: int | None, key: str, case_id: int, stars: int,
+                   tr: Translator) -> None:
+        if self.escalation is not None and await self.escalation.cases.rate(case_id, key, stars):
+            self.escalation.wake_sender()
+        await self._edit_or_send(chat_id, message_id, tr(texts.CASE_THANKS), None)
+
+    async def info(self, chat_id: int, tr: Translator, text: str, **params: object) -> None:
+        await self.bot.send_message(chat_id=chat_id, text=tr(text).format(**params) if params else tr(text))
+
+    async def ask_forget(self, chat_id: int, tr: Translator) -> None:
+        markup = InlineKeyboardMarkup(inline_keyboard=[
+            [InlineKeyboardButton(text=tr(texts.FORGET_YES), callback_data=Forget(confirm=True).pack()),
+             InlineKeyboardButton(text=tr(texts.FORGET_NO), callback_data=Forget(confirm=False).pack())],
+        ])
+        await self.bot.send_message(chat_id=chat_id, text=tr(texts.FORGET_ASK), reply_markup=markup)
+
+    async def forget(self, chat_id: int, message_id: int | None, key: str, confirm: bool, tr: Translator,
+                     state: FSMContext) -> None:
+        text = tr(texts.FORGET_DONE if confirm else texts.FORGET_KEPT)
+        if confirm:
+            await self.conversations.forget(key)
+            await state.clear()
+            if self.escalation is not None and await self.escalation.cases.forget(key):
+                self.escalation.wake_sender()
+                text = f"{text}\n\n{tr(texts.FORGET_CASES)}"
+        await self._edit_or_send(chat_id, message_id, text, None)
+
+    async def _edit_or_send(self, chat_id: int, message_id: int | None, text: str,
+                            markup: InlineKeyboardMarkup | None) -> None:
+        await deliver(self.bot, chat_id, [Outgoing(text, markup, editable=True)], pressed_message_id=message_id)
+
+    async def _remove_buttons(self, chat_id: int, message_id: int | None) -> None:
+        if message_id is not None:
+            await deliver(self.bot, chat_id, [], pressed_message_id=message_id)

@@ -1,0 +1,134 @@
+"""``python -m bot run``: the bot on Telegram, by long polling or webhook, until SIGTERM.
+
+On SIGTERM or Ctrl-C: stop taking updates, let the ones being handled finish (within
+SHUTDOWN_TIMEOUT), then close. Whatever was not finished is still in the inbox for the next start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import fcntl
+import gc
+import logging
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.config import Settings
+from bot.privacy.retention import purge
+from bot.telegram.app import App, build_app
+from bot.telegram.intake.polling import Poller, PollingStopped
+from bot.telegram.intake.webhook import check_secret, webhook_app
+from db.models import utcnow
+
+log = logging.getLogger("jol")
+
+
+@contextlib.contextmanager
+def single_instance(lock_file: Path) -> Iterator[None]:
+    """Only one bot per data folder: a second one would compete for the same updates."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(f"another copy of the bot is running with {lock_file.parent}/ (lock {lock_file})") \
+                from None
+        yield
+    finally:
+        os.close(fd)
+
+
+async def _purge_daily(app: App, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        result = await purge(app.runtime.sessions, app.settings.conversation_retention_days, utcnow())
+        log.info("retention: deleted %d idle conversations, %d old states, %d handled updates",
+                 result.conversations, result.fsm, result.updates)
+        if app.cases is not None:
+            erased = await app.cases.purge(dt.timedelta(days=app.settings.case_retention_days))
+            log.info("retention: erased %d closed cases", erased)
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=24 * 3600)
+        except TimeoutError:
+            pass
+
+
+async def _remind(app: App, stop: asyncio.Event) -> None:
+    """Announce again the cases nobody has taken, every CASE_REMIND_MINUTES."""
+    assert app.cases is not None and app.sender is not None
+    after = dt.timedelta(minutes=app.settings.case_remind_minutes)
+    while not stop.is_set():
+        if await app.cases.remind(after):
+            app.sender.wake()
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=60)
+        except TimeoutError:
+            pass
+
+
+async def _serve(app: App, webhook: bool, stop: asyncio.Event) -> None:
+    settings = app.settings
+    worker_task = asyncio.create_task(app.worker.run(stop))
+    purge_task = asyncio.create_task(_purge_daily(app, stop))
+    case_tasks = [asyncio.create_task(app.sender.run(stop)), asyncio.create_task(_remind(app, stop))] \
+        if app.sender is not None else []
+    runner: web.AppRunner | None = None
+    try:
+        await app.set_commands()
+        me = await app.bot.get_me()
+        if webhook:
+            secret = check_secret(settings.webhook_secret.get_secret_value() if settings.webhook_secret else None)
+            if not settings.webhook_url:
+                raise RuntimeError("WEBHOOK_URL is required in webhook mode (the public https address of this server)")
+            runner = web.AppRunner(webhook_app(app.inbox, app.worker, secret, settings.webhook_path))
+            await runner.setup()
+            await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+            await app.bot.set_webhook(settings.webhook_url, secret_token=secret,
+                                      allowed_updates=["message", "edited_message", "callback_query"])
+            log.info("@%s is receiving updates by webhook on port %s", me.username, settings.webhook_port)
+            await stop.wait()
+        else:
+            await app.bot.delete_webhook(drop_pending_updates=False)
+            log.info("@%s is polling for updates", me.username)
+            await Poller(app.bot, app.inbox, app.worker, timeout=settings.polling_timeout).run(stop)
+    finally:
+        stop.set()
+        await worker_task
+        await purge_task
+        finished = await app.worker.drain(settings.shutdown_timeout)
+        if not finished:
+            log.warning("stopped with updates still being handled; they will be handled at the next start")
+        for task in case_tasks:
+            await task
+        if app.sender is not None and not await app.sender.flush(settings.shutdown_timeout / 2):
+            log.warning("stopped with messages still in the outbox; they will be sent at the next start")
+        if runner is not None:
+            await runner.cleanup()
+
+
+async def run_bot(settings: Settings, webhook: bool) -> int:
+    app = await build_app(settings)
+    # Everything loaded so far lives as long as the process: keep it out of the garbage
+    # collector's full passes, which otherwise pause the bot for a few hundred milliseconds.
+    gc.collect()
+    gc.freeze()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        with single_instance(settings.data_dir / "jol.lock"):
+            await _serve(app, webhook, stop)
+    except PollingStopped as exc:
+        log.error("%s", exc)
+        return 3
+    finally:
+        await app.close()
+    log.info("stopped")
+    return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.conversation.screens import Presenter
 from bot.conversation.service import ConversationService
+from bot.engine.alarms import load_alarms
 from bot.engine.registry import ENTRY_FLOW, MENU_FLOW, Registry, load_registry
 from bot.engine.runner import Clock, Engine, system_today
 from bot.engine.schema import (
@@ -73,11 +75,13 @@ def build_index(registry: Registry, catalogs: Catalogs, content_dir: Path) -> To
                     texts[owner].append(text)
     topics = {fid: Topic(registry.flows[fid].title, registry.flows[fid].keywords, found)
               for fid, found in texts.items()}
-    red_flags: list[str] = []
+    search: dict[str, Any] = {}
     search_file = content_dir / "search.yaml"
     if search_file.exists():
-        red_flags = list((yaml.safe_load(search_file.read_text(encoding="utf-8")) or {}).get("red_flags", []))
-    return TopicIndex.build(topics, [catalogs.get(lang) for lang in catalogs.available()], red_flags)
+        search = yaml.safe_load(search_file.read_text(encoding="utf-8")) or {}
+    alarms = load_alarms(search.get("alarms"), search.get("alarm_words"))
+    return TopicIndex.build(topics, [catalogs.get(lang) for lang in catalogs.available()],
+                            search.get("red_flags", []), alarms)
 
 
 async def open_runtime(settings: Settings, today: Clock = system_today) -> Runtime:

@@ -103,7 +103,10 @@ class Presenter:
             return Screen(tr(texts.SUGGEST), [Button(tr(title), f"topic:{flow}")
                                               for flow, title in zip(ev.flows, ev.titles, strict=True)])
         if isinstance(ev, RedFlag):
-            parts = [tr(texts.RED_FLAG), *self._cards(("emergency", "helpline"), tr)]
+            if ev.about == "legal":  # held, deported, banned, in court: rights first (brief J.2)
+                parts = [tr(texts.RED_FLAG_LEGAL), *self._cards(("emergency",), tr)]
+            else:
+                parts = [tr(texts.RED_FLAG), *self._cards(("emergency", "helpline"), tr)]
             return Screen("\n\n".join(parts), [Button(tr(texts.COUNSELLOR), "nav:counsellor")], urgent=True)
         return None  # FlowStarted, CounsellorRequested: the front end acts on them, nothing to show
 

@@ -97,8 +97,9 @@ class ConversationService:
         if not any(ch.isalpha() for ch in text):  # a number or a date where it does not fit: no topic to find
             return events
         extra: list[Event] = []
-        if self.index.is_red_flag(text):
-            extra.append(RedFlag())
+        about = self.index.alarm(text)
+        if about is not None:
+            extra.append(RedFlag(about))
         hits = [h for h in self.index.suggest(text) if h.flow != state.flow]
         if hits and not any(isinstance(e, InvalidInput) for e in events):
             flows = self.engine.registry.flows

@@ -18,6 +18,9 @@ class ContactLine(BaseModel):
     model_config = ConfigDict(extra="forbid")
     number: str | None = None
     text: str = Field(min_length=1)
+    # The content brief says that calling this number is free. Only then may a text call it free
+    # (``bot/engine/claims.py``); set it for no other number.
+    free: bool = False
 
 
 class ContactCard(BaseModel):

@@ -158,6 +158,11 @@ class Suggestions(Event):
 
 @dataclass(frozen=True)
 class RedFlag(Event):
-    """What the migrant typed sounds like danger or exploitation: offer a person and help lines."""
+    """What the migrant typed sounds like danger or exploitation: offer a person and help lines.
+
+    ``about`` is ``danger`` (harm, exploitation, a child, pregnancy, an injury) or ``legal`` (held by
+    the police, deportation, an entry ban, a court).
+    """
 
     kind: ClassVar[str] = "red_flag"
+    about: str = "danger"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.engine.claims import check_claims
 from bot.engine.contacts import ContactCard, load_contacts
 from bot.engine.loader import LoadedFlow, load_flow_file
 from bot.engine.problems import FlowError, Problem
@@ -97,6 +98,8 @@ def check_flows(flows_dir: Path, content_dir: Path | None = None, *, today: dt.d
     problems.extend(validate(loaded, contacts=set(contacts) if content_dir else None,
                              official=reference.names() if content_dir else None,
                              today=today, stale_after_days=stale_after_days))
+    if content_dir is not None:
+        problems.extend(check_claims(loaded, contacts, _display(content_dir / "contacts.yaml")))
     registry = None
     if not any(p.severity == "error" for p in problems):
         registry = Registry({k: v.flow for k, v in loaded.items()}, contacts, reference)

@@ -11,7 +11,9 @@ keyboard layouts made comparable):
 
 So a new translation or keyword improves search without code. Red-flag phrases (a passport
 taken, being locked in or beaten, months without pay, debt) are matched separately so the bot
-can always offer a person and the help lines.
+can always offer a person and the help lines, and so are the emergencies of the brief (detained,
+deported, a child in trouble, pregnant, injured, an entry ban, a court), by word stems
+(``bot/engine/alarms.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from bot.engine.alarms import Alarm, AlarmMatcher
 from bot.engine.normalize import fold, layout_variants
 
 MIN_SCORE = 60.0  # below this a topic is not suggested
@@ -69,7 +72,7 @@ def _words(text: str) -> list[str]:
 
 class TopicIndex:
     def __init__(self, phrases: Iterable[tuple[str, str]], words: dict[str, set[str]] | None = None,
-                 red_flags: Iterable[str] = ()):
+                 red_flags: Iterable[str] = (), alarms: Iterable[Alarm] = ()):
         self.phrases: list[tuple[str, str]] = []
         seen: set[tuple[str, str]] = set()
         for flow, phrase in phrases:
@@ -96,11 +99,12 @@ class TopicIndex:
                 if len(w) >= size:
                     self.stems.setdefault(w[:size], []).append(w)
         self.red_flags = sorted({fold(p) for p in red_flags if fold(p)})
+        self.alarms = AlarmMatcher(alarms)
         self.search = lru_cache(maxsize=2048)(self._search)
 
     @classmethod
     def build(cls, topics: dict[str, Topic], translators: Iterable[Callable[[str], str]],
-              red_flags: Iterable[str] = ()) -> TopicIndex:
+              red_flags: Iterable[str] = (), alarms: Iterable[Alarm] = ()) -> TopicIndex:
         """Titles and texts are added in the source language and in every catalogue's."""
         translators = [lambda s: s, *translators]
         phrases: list[tuple[str, str]] = []
@@ -114,7 +118,7 @@ class TopicIndex:
             for tr in translators:
                 for text in topic.texts:
                     vocabulary.update(_words(tr(text)))
-        return cls(phrases, words, red_flags)
+        return cls(phrases, words, red_flags, alarms)
 
     def _matches(self, token: str) -> dict[str, float]:
         """Words of the vocabulary like ``token`` (0-100): close spellings, and shared stems."""
@@ -175,7 +179,17 @@ class TopicIndex:
     def suggest(self, query: str, limit: int = 3) -> list[Hit]:
         return [h for h in self.search(query, limit) if h.score >= MIN_SCORE]
 
+    def alarm(self, query: str) -> str | None:
+        """``danger`` or ``legal`` when ``query`` calls for a person and the help lines, else None."""
+        found = self.alarms.match(query)
+        if found is not None:
+            return found.about
+        return "danger" if self._phrase_flag(query) else None
+
     def is_red_flag(self, query: str) -> bool:
+        return self.alarm(query) is not None
+
+    def _phrase_flag(self, query: str) -> bool:
         variants = [fold(v) for v in layout_variants(query)]
         for flag in self.red_flags:
             for v in variants:

@@ -36,7 +36,8 @@ DATE_HINT = N_("(day.month.year, for example 31.12.2026)")
 
 # Free-text search
 SUGGEST = N_("Did you mean one of these topics?")
-RED_FLAG = N_("What you wrote sounds serious. You can talk to a counsellor now, and these numbers help at any time, for free:")
+RED_FLAG = N_("What you wrote sounds serious. You can talk to a counsellor now. If you are in danger, call 112: it is free.")
+RED_FLAG_LEGAL = N_("What you wrote sounds serious: a counsellor can help you now. If you are detained, ask for an interpreter and ask that your consulate be told. Do not sign anything you do not understand.")
 
 # Outcome footer
 CHECKED_ON = N_("Checked on: {date}")

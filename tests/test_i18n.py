@@ -85,7 +85,9 @@ def test_language_names_and_telegram_codes() -> None:
 
 def test_amounts_are_formatted_for_the_reader() -> None:
     assert format_value(Money(17300, "KZT", 2026), "kk") == "17\xa0300\xa0₸"
-    assert format_value(Money(17300, "KZT", 2026), "ru") == "17\xa0300\xa0KZT"
+    assert format_value(Money(17300, "KZT", 2026), "ru") == "17\xa0300\xa0₸"
+    # not "KZT17,300": the sign people see on receipts, after the number as English writes a count
+    assert format_value(Money(17300, "KZT", 2026), "en") == "17,300\xa0₸"
 
 
 def test_day_counts_use_each_languages_plural_forms() -> None:

@@ -1,4 +1,4 @@
-"""``python -m bot i18n``: translation catalogues: extract, update, compile, check."""
+"""``python -m bot i18n``: translation catalogues: extract, update, compile, check, cyrillic."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Any
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("i18n", help="translation catalogues: extract, update, compile, check")
-    p.add_argument("action", choices=["extract", "update", "compile", "check", "all"])
+    p = sub.add_parser("i18n", help="translation catalogues: extract, update, compile, check, cyrillic")
+    p.add_argument("action", choices=["extract", "update", "compile", "check", "cyrillic", "all"],
+                   help="cyrillic: write uz_Cyrl as the transliteration of uz")
     p.add_argument("--add", nargs="*", help="with update: start catalogues for these languages")
     p.set_defaults(func=run)
 
@@ -24,6 +25,9 @@ def run(args: argparse.Namespace) -> int:
     if args.action in ("update", "all"):
         for po in tools.update(root, args.add or []):
             print(f"updated {po.relative_to(root)}")
+    if args.action in ("cyrillic", "all"):
+        po, changed = tools.generate_cyrillic(root)
+        print(f"wrote {po.relative_to(root)} from Uzbek Latin ({changed} entries changed)")
     if args.action in ("compile", "all"):
         for mo in tools.compile_all(root):
             print(f"compiled {mo.relative_to(root)}")

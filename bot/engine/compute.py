@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Union
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -83,8 +84,30 @@ class Official(BaseModel):
     times: float = 1
 
 
-Computation = Union[DaysSince, DaysLeft, DaysUntil, DatePlus, CountOf, Official]
-ComputedValue = Union[int, Days, dt.date, Money]
+class Figure(BaseModel):
+    """A fixed figure from a source (overtime is paid ``number: 1.5`` times), so that texts never type
+    a decimal by hand: it is shown with the reader's decimal separator."""
+
+    model_config = ConfigDict(extra="forbid")
+    number: Decimal
+
+
+class PercentFigure(BaseModel):
+    """A fixed percentage from a source (``percent: 6.49``), shown as the reader's locale writes it."""
+
+    model_config = ConfigDict(extra="forbid")
+    percent: Decimal
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A percentage (6.49 means 6.49 %)."""
+
+    value: Decimal
+
+
+Computation = Union[DaysSince, DaysLeft, DaysUntil, DatePlus, CountOf, Official, Figure, PercentFigure]
+ComputedValue = Union[int, Days, dt.date, Money, Decimal, Percent]
 
 
 def answers_of(comp: Computation) -> list[str]:
@@ -125,6 +148,10 @@ def compute(
     """The value, or None when the answer it needs is missing."""
     if isinstance(comp, CountOf):
         return sum(1 for name in comp.count_of if answers.get(name) == comp.value)
+    if isinstance(comp, Figure):
+        return comp.number
+    if isinstance(comp, PercentFigure):
+        return Percent(comp.percent)
     if isinstance(comp, Official):
         value, year = reference.value_for(comp.official, today)
         return Money(round(value * comp.times), reference.unit(comp.official), year)

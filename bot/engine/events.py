@@ -9,11 +9,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, ClassVar, Union
 
-from bot.engine.compute import Days, Money
+from bot.engine.compute import Days, Money, Percent
 
-Param = Union[str, int, float, bool, dt.date, Money, Days]
+Param = Union[str, int, float, bool, dt.date, Money, Days, Decimal, Percent]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ def _plain(value: Any) -> Any:
         return {"days": int(value)}
     if isinstance(value, Money):
         return {"amount": value.amount, "currency": value.currency, "year": value.year}
+    if isinstance(value, Percent):
+        return {"percent": str(value.value)}
+    if isinstance(value, Decimal):
+        return {"number": str(value)}
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in sorted(value.items())}
     if isinstance(value, (list, tuple)):

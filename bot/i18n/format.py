@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
-from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal, format_percent, get_currency_symbol, get_currency_unit_pattern
 
-from bot.engine.compute import Days, Hours, Money
+from bot.engine.compute import Days, Hours, Money, Percent
 from bot.i18n.catalogs import Translator
 from bot.i18n.texts import DAYS, WAIT_HOURS
 
@@ -26,9 +26,11 @@ def format_value(value: Any, lang: str, tr: Translator | None = None) -> str:
         template = tr.ngettext(forms[0], forms[1], int(value)) if tr else (forms[0] if value == 1 else forms[1])
         return template.format(count=count)
     if isinstance(value, Money):
-        # Whole tenge: the official values are whole, and "17 300 ₸" reads better than "17 300,00 ₸".
-        pattern = Locale.parse(loc).currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
-        return format_currency(value.amount, value.currency, format=pattern, locale=loc, currency_digits=False)
+        return format_money(value.amount, value.currency, loc)
+    if isinstance(value, Percent):
+        return format_percent(value.value / 100, locale=loc, decimal_quantization=False)
+    if isinstance(value, Decimal):
+        return format_decimal(value, locale=loc, decimal_quantization=False)
     if isinstance(value, dt.date):
         return format_date(value, format="long", locale=loc)
     if isinstance(value, bool):
@@ -36,6 +38,24 @@ def format_value(value: Any, lang: str, tr: Translator | None = None) -> str:
     if isinstance(value, (int, float)):
         return format_decimal(value, locale=loc)
     return str(value)
+
+
+# The sign people see on price tags and receipts in Kazakhstan; CLDR's symbol for most locales
+# is the code "KZT", and its English pattern puts it in front ("KZT17,300").
+CURRENCY_SIGNS = {"KZT": "₸"}
+
+
+def format_money(amount: int, currency: str, loc: str) -> str:
+    """Whole amounts as the locale writes a count of a currency: "17 300 ₸", "17,300 ₸".
+
+    The number and the order of number and unit are Babel's (CLDR's unit pattern); the amounts
+    are whole, and "17 300 ₸" reads better than "17 300,00 ₸". A no-break space keeps them on
+    one line.
+    """
+    number = format_decimal(amount, locale=loc)
+    sign = CURRENCY_SIGNS.get(currency) or get_currency_symbol(currency, locale=loc)
+    pattern = get_currency_unit_pattern(currency, count=amount, locale=loc)
+    return pattern.replace(" ", "\xa0").format(number, sign)
 
 
 def fill(template: str, params: dict[str, Any], tr: Translator) -> str:

@@ -19,9 +19,15 @@ class Term:
     patterns: dict[str, re.Pattern[str]]
     explanation: str = ""
     abbreviation: str = ""
+    avoid: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     def used_in_english(self, text: str) -> bool:
         return bool(self.patterns["en"].search(text))
+
+    def avoided_in(self, lang: str, text: str) -> list[str]:
+        """Words of the ``avoid`` list that ``text`` uses."""
+        pattern = self.avoid.get(lang)
+        return [m.group(0) for m in pattern.finditer(text)] if pattern else []
 
     def used_in(self, lang: str, text: str) -> bool:
         pattern = self.patterns.get(lang)
@@ -51,13 +57,17 @@ def parse_glossary(data: dict, to_cyrillic: object = None) -> Glossary:
             raise ValueError(f"glossary term {raw.get('id')!r} has no word for {', '.join(missing)}")
         match = {lang: str(p) for lang, p in (raw.get("match") or {}).items()}
         sources = {lang: match.get(lang, re.escape(words[lang])) for lang in GLOSSARY_LANGUAGES}
+        avoid = {lang: str(p) for lang, p in (raw.get("avoid") or {}).items()}
         if callable(to_cyrillic):
             words["uz_Cyrl"] = to_cyrillic(words["uz"])
             sources["uz_Cyrl"] = to_cyrillic(sources["uz"])
+            if "uz" in avoid:
+                avoid["uz_Cyrl"] = to_cyrillic(avoid["uz"])
         terms.append(Term(id=str(raw["id"]), words=words,
                           patterns={lang: _compile(p) for lang, p in sources.items()},
                           explanation=" ".join(str(raw.get("explanation") or "").split()),
-                          abbreviation=str(raw.get("abbreviation") or "")))
+                          abbreviation=str(raw.get("abbreviation") or ""),
+                          avoid={lang: _compile(p) for lang, p in avoid.items()}))
     exceptions = {lang: frozenset(str(w) for w in words or [])
                   for lang, words in (data.get("script_exceptions") or {}).items()}
     if callable(to_cyrillic) and "uz" in exceptions:

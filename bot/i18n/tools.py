@@ -18,8 +18,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from bot.engine.validate import BUTTON_LABEL_LIMIT, MESSAGE_LIMIT, placeholders
+from bot.i18n import quality
 from bot.i18n.catalogs import DOMAIN
 from bot.i18n.extract import BUTTON_TAG
+from bot.i18n.glossary import Glossary, load_glossary
+from bot.i18n.uzbek import Exceptions, to_cyrillic
 
 METHOD_MAP = [
     ("bot/**.py", "python"),
@@ -44,6 +47,14 @@ class Paths:
 
     def po(self, lang: str) -> Path:
         return self.locales / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+    @property
+    def glossary(self) -> Path:
+        return self.root / "content" / "glossary.yaml"
+
+    @property
+    def cyrillic_exceptions(self) -> Path:
+        return self.root / "content" / "uz_cyrl_exceptions.yaml"
 
     def languages(self) -> list[str]:
         return sorted(p.parent.parent.name for p in self.locales.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
@@ -110,6 +121,64 @@ def compile_all(root: Path) -> list[Path]:
     return out
 
 
+def load_checks(root: Path) -> tuple[Glossary | None, Exceptions]:
+    paths = Paths(root)
+    exceptions = Exceptions.load(paths.cyrillic_exceptions)
+    glossary = (load_glossary(paths.glossary, lambda text: to_cyrillic(text, exceptions))
+                if paths.glossary.exists() else None)
+    return glossary, exceptions
+
+
+def _cyrillic_of(string: str | tuple[str, ...] | list[str] | None, exceptions: Exceptions) -> str | tuple[str, ...]:
+    if isinstance(string, str):
+        return to_cyrillic(string, exceptions) if string else string
+    return tuple(to_cyrillic(s, exceptions) if s else s for s in string or ())
+
+
+def generate_cyrillic(root: Path) -> tuple[Path, int]:
+    """Write the Uzbek Cyrillic catalogue as the transliteration of Uzbek Latin; how many entries changed."""
+    paths = Paths(root)
+    _, exceptions = load_checks(root)
+    latin = _read(paths.po("uz"))
+    target = paths.po("uz_Cyrl")
+    cyrillic = _read(target) if target.exists() else Catalog(locale="uz_Cyrl", project="Jol", charset="utf-8")
+    changed = 0
+    for m in latin:
+        if not m.id:
+            continue
+        new = _cyrillic_of(m.string, exceptions)
+        old = cyrillic.get(m.id, context=m.context)
+        if old is None:
+            cyrillic.add(m.id, new, locations=m.locations, flags=m.flags, auto_comments=m.auto_comments,
+                         context=m.context)
+            changed += 1
+            continue
+        if _as_tuple(old.string) != _as_tuple(new) or old.fuzzy != m.fuzzy:
+            changed += 1
+        old.string = new
+        old.flags = set(m.flags)
+    for m in list(cyrillic):
+        if m.id and latin.get(m.id, context=m.context) is None:
+            cyrillic.delete(m.id, context=m.context)
+    cyrillic.creation_date = cyrillic.revision_date = _FIXED_DATE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(_po_bytes(cyrillic))
+    return target, changed
+
+
+def _as_tuple(string: object) -> tuple[str, ...]:
+    return (string,) if isinstance(string, str) else tuple(string or ())  # type: ignore[arg-type]
+
+
+def _quality(lang: str, source: str, form: str, glossary: Glossary | None) -> list[str]:
+    allowed = glossary.allowed_foreign_words(lang) if glossary else frozenset()
+    problems = (quality.script_problems(lang, form, allowed) + quality.russian_word_problems(lang, form)
+                + quality.decimal_problems(lang, form))
+    if glossary:
+        problems += quality.glossary_problems(lang, source, form, glossary)
+    return problems
+
+
 def check(root: Path) -> list[str]:
     """Every catalogue problem, as 'file: message' lines (empty when all is well)."""
     paths = Paths(root)
@@ -122,6 +191,9 @@ def check(root: Path) -> list[str]:
         added, removed = len(current - committed), len(committed - current)
         problems.append(f"{paths.template}: stale ({added} new, {removed} removed strings); "
                         "run 'python -m bot i18n extract' and 'python -m bot i18n update'")
+    glossary, exceptions = load_checks(root)
+    latin = {(_key(m.id), m.context): m.string for m in _read(paths.po("uz")) if m.id} \
+        if paths.po("uz").exists() else {}
     for lang in paths.languages():
         po = paths.po(lang)
         catalog = _read(po)
@@ -151,7 +223,27 @@ def check(root: Path) -> list[str]:
                     if placeholders(form) != expected:
                         problems.append(f"{po}:{line}: placeholders {sorted(placeholders(form))} differ from the "
                                         f"source {sorted(expected)} in {_short(source)}")
+                    for problem in _quality(lang, source, form, glossary):
+                        problems.append(f"{po}:{line}: {problem}")
+                if lang == "uz_Cyrl" and (source, m.context) in latin:
+                    generated = _as_tuple(_cyrillic_of(latin[(source, m.context)], exceptions))
+                    if generated != tuple(forms):
+                        problems.append(f"{po}:{line}: not the transliteration of Uzbek Latin "
+                                        f"({_first_difference(generated, tuple(forms))}) in {_short(source)}; "
+                                        "edit uz and run 'python -m bot i18n cyrillic', or add an exception to "
+                                        "content/uz_cyrl_exceptions.yaml")
     return problems
+
+
+def _first_difference(expected: tuple[str, ...], found: tuple[str, ...]) -> str:
+    for e, f in zip(expected, found, strict=False):
+        if e != f:
+            ew, fw = e.split(), f.split()
+            for i, (a, b) in enumerate(zip(ew, fw, strict=False)):
+                if a != b:
+                    return f"word {i + 1}: expected {a!r}, found {b!r}"
+            return f"expected {len(ew)} words, found {len(fw)}"
+    return f"expected {len(expected)} forms, found {len(found)}"
 
 
 def _key(msgid: object) -> str:

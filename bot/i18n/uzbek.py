@@ -159,7 +159,11 @@ def to_cyrillic(text: str, exceptions: Exceptions | None = None) -> str:
     exc = exceptions or Exceptions()
     out: list[str] = []
     pos = 0
-    for m in _PROTECTED.finditer(text):
+    protected = _PROTECTED
+    names = sorted((w for w in exc.keep_latin if not w.isalpha()), key=len, reverse=True)
+    if names:  # names with a hyphen or a space (e-Qonaq, Remain anonymous) stay whole
+        protected = re.compile("|".join(re.escape(n) for n in names) + "|" + _PROTECTED.pattern)
+    for m in protected.finditer(text):
         out.append(_plain(text[pos:m.start()], exc))
         out.append(m.group(0))
         pos = m.end()

@@ -30,7 +30,8 @@ def index(registry: Registry) -> TopicIndex:
 @pytest.mark.parametrize(("query", "topic"), [
     ("patent", "work_permit"), ("патент", "work_permit"), ("ruxsatnoma", "work_permit"),
     ("registratsiya", "stay"), ("паспорт забрали", "trafficking"), ("pasport olib qo'yishdi", "trafficking"),
-    ("gfcgjhn", "trafficking"),
+    ("gfcgjhn", "passport"),  # "паспорт" on the wrong layout: the passport topic (a withheld one goes to the check)
+    ("gfcgjhn pf,hfkb", "trafficking"),  # "паспорт забрали"
 ])
 def test_the_issues_examples_find_their_topic(index: TopicIndex, query: str, topic: str) -> None:
     assert [h.flow for h in index.search(query)][:1] == [topic]
@@ -43,6 +44,16 @@ def test_accuracy_over_the_query_table(index: TopicIndex) -> None:
     report = evaluate(index, queries)
     assert report.top1 / report.total >= TOP1_FLOOR, report.summary() + "\n" + "\n".join(report.misses)
     assert report.top3 / report.total >= TOP3_FLOOR, report.summary()
+
+
+def test_accuracy_over_the_new_topics_queries(index: TopicIndex) -> None:
+    """Queries for the section-J topics, kept apart from any tuning (measured: top-1 64 %, top-3 98 %)."""
+    queries = read_table(ROOT / "tests" / "search_queries_new_topics.tsv")
+    assert {q.expected for q in queries} == {"passport", "detention", "permit_refused", "iin"}
+    assert {q.lang for q in queries} >= {"ru", "uz", "uz_Cyrl", "tg", "ky", "kk", "en"}
+    report = evaluate(index, queries)
+    assert report.top1 / report.total >= 0.55, report.summary() + "\n" + "\n".join(report.misses)
+    assert report.top3 / report.total >= 0.90, report.summary() + "\n" + "\n".join(report.misses)
 
 
 @pytest.mark.parametrize("phrase", ["паспорт забрали", "Pasportimni olib qo‘yishdi", "меня заперли",

@@ -73,12 +73,18 @@ def build_index(registry: Registry, catalogs: Catalogs, content_dir: Path) -> To
                 owner = leads_to if leads_to in texts else fid  # a button that opens another topic speaks for it
                 if owner in texts:
                     texts[owner].append(text)
-    topics = {fid: Topic(registry.flows[fid].title, registry.flows[fid].keywords, found)
-              for fid, found in texts.items()}
     search: dict[str, Any] = {}
     search_file = content_dir / "search.yaml"
     if search_file.exists():
         search = yaml.safe_load(search_file.read_text(encoding="utf-8")) or {}
+    # The red-flag phrases (a passport taken, beaten, locked in) also lead search to the topic that
+    # screens for them, so a new topic that mentions passports or the police does not outrank it.
+    # Single words ("ұрады") are left out: inside longer words ("турады") they would match anything.
+    flagged = search.get("red_flag_topic")
+    phrases = [p for p in search.get("red_flags", []) if len(p.split()) > 1]
+    topics = {fid: Topic(registry.flows[fid].title, registry.flows[fid].keywords + (phrases if fid == flagged else []),
+                         found)
+              for fid, found in texts.items()}
     alarms = load_alarms(search.get("alarms"), search.get("alarm_words"))
     return TopicIndex.build(topics, [catalogs.get(lang) for lang in catalogs.available()],
                             search.get("red_flags", []), alarms)

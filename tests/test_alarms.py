@@ -16,9 +16,10 @@ import yaml
 from bot.config import Settings
 from bot.conversation.runtime import Runtime, open_runtime
 from bot.engine.alarms import AlarmMatcher, load_alarms, parse_pattern
-from bot.engine.events import RedFlag
+from bot.engine.events import RedFlag, Suggestions
 from bot.engine.inputs import Jump, Text
 from bot.engine.normalize import fold
+from bot.engine.registry import Registry
 
 from .conftest import FIXED_TODAY, ROOT
 
@@ -187,3 +188,19 @@ async def test_an_emergency_typed_at_any_step_brings_help_lines_and_a_counsellor
     assert screen.urgent and "112" in screen.text
     assert any(b.action == "nav:counsellor" for b in screen.options)
     assert reply.state.node == "document"  # the conversation stays where it was
+
+
+async def test_an_emergency_offers_its_own_topic_first_or_none(runtime: Runtime) -> None:
+    await runtime.conversations.start("k", "ru")
+    reply = await runtime.conversations.handle("k", Text("меня задержала полиция"), "ru")
+    suggested = next(e for e in reply.events if isinstance(e, Suggestions))
+    assert suggested.flows[0] == "detention"
+    reply = await runtime.conversations.handle("k", Text("я беременна"), "ru")
+    assert isinstance(reply.events[0], RedFlag)
+    assert not any(isinstance(e, Suggestions) for e in reply.events)  # no unrelated topics, only help
+
+
+def test_every_alarm_topic_is_a_topic(registry: Registry) -> None:
+    data = yaml.safe_load((ROOT / "content" / "search.yaml").read_text(encoding="utf-8"))
+    for alarm in load_alarms(data["alarms"], data["alarm_words"]):
+        assert alarm.topic is None or alarm.topic in registry.flows, alarm.name

@@ -97,13 +97,18 @@ class ConversationService:
         if not any(ch.isalpha() for ch in text):  # a number or a date where it does not fit: no topic to find
             return events
         extra: list[Event] = []
-        about = self.index.alarm(text)
-        if about is not None:
-            extra.append(RedFlag(about))
-        hits = [h for h in self.index.suggest(text) if h.flow != state.flow]
+        flows = self.engine.registry.flows
+        alarm = self.index.alarm(text)
+        found = [h.flow for h in self.index.suggest(text)]
+        if alarm is not None:
+            extra.append(RedFlag(alarm.about))
+            if not alarm.suggest:
+                found = []
+            elif alarm.topic in flows:  # the topic for this emergency first (detention for "задержали")
+                found = [alarm.topic, *(f for f in found if f != alarm.topic)][:3]
+        hits = [f for f in found if f != state.flow]
         if hits and not any(isinstance(e, InvalidInput) for e in events):
-            flows = self.engine.registry.flows
-            extra.append(Suggestions(tuple(h.flow for h in hits), tuple(flows[h.flow].title for h in hits)))
+            extra.append(Suggestions(tuple(hits), tuple(flows[f].title for f in hits)))
             events = [e for e in events if not isinstance(e, NotUnderstood)]
         return extra + events
 

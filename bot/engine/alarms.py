@@ -65,6 +65,8 @@ class Alarm:
     name: str
     about: str
     patterns: tuple[Pattern, ...]
+    topic: str | None = None  # the topic offered first (detention for "меня задержали")
+    suggest: bool = True  # False: offer no topics, only the help lines and a counsellor
 
 
 def _stem_matches(stem: str, token: str, exact: bool) -> bool:
@@ -130,7 +132,9 @@ def load_alarms(data: Mapping[str, Any] | None, groups: Mapping[str, list[str]] 
         patterns = tuple(parse_pattern(p, groups) for p in spec.get("patterns", []))
         if not patterns:
             raise ValueError(f"alarm {name!r} has no patterns")
-        out.append(Alarm(str(name), about, patterns))
+        topic = spec.get("topic")
+        out.append(Alarm(str(name), about, patterns, None if topic in (None, "none") else str(topic),
+                         suggest=topic != "none"))
     return out
 
 

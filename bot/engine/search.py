@@ -37,6 +37,9 @@ MIN_WORD = 3
 WORD_WEIGHT = 0.8
 
 
+PHRASE_ALARM = Alarm("red_flag", "danger", ())  # a red-flag phrase: danger, topics suggested as usual
+
+
 @dataclass(frozen=True)
 class Hit:
     flow: str
@@ -179,12 +182,12 @@ class TopicIndex:
     def suggest(self, query: str, limit: int = 3) -> list[Hit]:
         return [h for h in self.search(query, limit) if h.score >= MIN_SCORE]
 
-    def alarm(self, query: str) -> str | None:
-        """``danger`` or ``legal`` when ``query`` calls for a person and the help lines, else None."""
+    def alarm(self, query: str) -> Alarm | None:
+        """What ``query`` raises when it calls for a person and the help lines, else None."""
         found = self.alarms.match(query)
         if found is not None:
-            return found.about
-        return "danger" if self._phrase_flag(query) else None
+            return found
+        return PHRASE_ALARM if self._phrase_flag(query) else None
 
     def is_red_flag(self, query: str) -> bool:
         return self.alarm(query) is not None

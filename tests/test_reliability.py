@@ -22,6 +22,7 @@ from bot.telegram.intake.worker import UpdateWorker
 from bot.telegram.render import split_text
 from db.connection import make_engine, make_sessionmaker
 from db.migrate import upgrade
+from db.repositories.conversations import InboxRepository
 
 from .conftest import FIXED_TODAY
 
@@ -202,6 +203,8 @@ async def test_idle_conversations_are_purged_after_the_retention_period(tmp_path
 async def test_a_consent_press_handled_again_does_not_reset_the_conversation(tmp_path: Path) -> None:
     runtime = await open_runtime(settings(tmp_path), lambda: FIXED_TODAY)
     try:
+        async with runtime.sessions() as session, session.begin():  # as stored by the intake
+            await InboxRepository(session).add_many([(u, "k", "{}") for u in (10, 11, 12)])
         await runtime.conversations.start("k", "en", update_id=10)
         moved = await runtime.conversations.handle("k", Choose(1), "en", update_id=11)
         again = await runtime.conversations.start("k", "en", update_id=10)  # after a crash, the same press

@@ -21,7 +21,7 @@ from bot.engine.state import State
 from bot.i18n.catalogs import Catalogs
 from bot.stats.recorder import StatsRecorder
 from db.models import Conversation
-from db.repositories.conversations import ConversationRepository
+from db.repositories.conversations import ConversationRepository, InboxRepository
 from db.repositories.stats import StatsRepository
 
 
@@ -30,7 +30,7 @@ class Reply:
     state: State
     events: list[Event]
     lang: str
-    duplicate: bool = False  # the update was handled before: nothing changed, the step is shown again
+    duplicate: bool = False  # the update was applied before: nothing changed, the current step is shown
 
 
 class ConversationService:
@@ -50,8 +50,8 @@ class ConversationService:
             repo = ConversationRepository(session)
             row = await repo.get(key)
             current = State.from_json(row.state) if row else None
-            if current is not None and row is not None and update_id is not None and row.last_update is not None \
-                    and update_id <= row.last_update:  # the same press again: no new start
+            if update_id is not None and not await InboxRepository(session).claim(update_id) \
+                    and current is not None and row is not None:  # the same press again: no new start
                 return Reply(current, self.engine.show(current), row.lang, duplicate=True)
             await repo.put(key, state.to_json(), lang, counted=counted, update_id=update_id, campaign=campaign)
             row = await repo.get(key)
@@ -71,14 +71,17 @@ class ConversationService:
             return row.lang if row else None
 
     async def handle(self, key: str, inp: UserInput, default_lang: str, *, update_id: int | None = None) -> Reply:
-        """Advance one step. With ``update_id``, an update seen before changes nothing."""
+        """Advance one step. With ``update_id``, an update applied before changes nothing.
+
+        "Applied before" is read from the update's own inbox row, never by comparing ids:
+        Telegram starts ids again after a week of silence, and deliveries can come out of order.
+        """
         async with self.sessions() as session, session.begin():
             repo = ConversationRepository(session)
             row = await repo.get(key)
             lang = row.lang if row else default_lang
             state = State.from_json(row.state) if row else None
-            if state is not None and row is not None and update_id is not None and row.last_update is not None \
-                    and update_id <= row.last_update:
+            if update_id is not None and not await InboxRepository(session).claim(update_id) and state is not None:
                 return Reply(state, self.engine.show(state), lang, duplicate=True)
             if state is None:
                 state, events = self.engine.start()

@@ -89,7 +89,8 @@ class MigrantActions:
         await self._remove_buttons(chat_id, message_id)
         reply = await self.conversations.start(key, lang, counted=counted, update_id=update_id,
                                                campaign=campaign if isinstance(campaign, str) else None)
-        if reply.duplicate:
+        if reply.duplicate:  # applied before a crash, its reply maybe lost: show where the conversation is
+            await self.send(chat_id, reply)
             return
         await self.send(chat_id, reply, at_start=True)
 
@@ -99,8 +100,9 @@ class MigrantActions:
             await self.ask_language(chat_id, lang, tr, state)
             return
         reply = await self.conversations.handle(key, inp, lang, update_id=update_id)
-        if reply.duplicate:
-            return  # handled before a restart: the migrant already has the answer
+        if reply.duplicate:  # applied before a crash, its reply maybe lost: show where the conversation is
+            await self.send(chat_id, reply)
+            return
         await self.send(chat_id, reply, pressed_message_id=pressed_message_id, key=key, state=state)
 
     async def show_current(self, chat_id: int, key: str, lang: str, tr: Translator, state: FSMContext,

@@ -19,6 +19,13 @@ def _insert_ignoring_duplicates(session: AsyncSession, table: Any) -> Any:
     return module.insert(table)
 
 
+# Inbox statuses: pending -> applied (the state changed, the reply not yet confirmed) -> done.
+# An update given up is "failed" (never applied) or "unsent" (applied, its reply never confirmed).
+PENDING, APPLIED, DONE, FAILED, UNSENT = "pending", "applied", "done", "failed", "unsent"
+UNFINISHED = (PENDING, APPLIED)
+GIVEN_UP = (FAILED, UNSENT)
+
+
 class ConversationRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -69,10 +76,49 @@ class InboxRepository:
         return len((await self.session.execute(stmt)).all())
 
     async def pending(self, limit: int = 500) -> list[InboxUpdate]:
+        """Updates not finished yet, in the order they arrived (not by id: ids can start again, and
+        webhook deliveries can come out of order)."""
         rows = await self.session.execute(
-            select(InboxUpdate).where(InboxUpdate.status == "pending").order_by(InboxUpdate.update_id).limit(limit)
+            select(InboxUpdate).where(InboxUpdate.status.in_(UNFINISHED))
+            .order_by(InboxUpdate.received_at, InboxUpdate.update_id).limit(limit)
         )
         return list(rows.scalars())
+
+    async def claim(self, update_id: int) -> bool:
+        """Mark an update as applied, in the transaction that applies it.
+
+        False when its row says it was applied before (a crash came between the commit and the
+        reply): the caller changes nothing and shows where the conversation is. An update that
+        is not in the inbox (the console, a test) is always applied.
+        """
+        result = await self.session.execute(update(InboxUpdate).where(
+            InboxUpdate.update_id == update_id, InboxUpdate.status == PENDING).values(status=APPLIED))
+        if getattr(result, "rowcount", 0):
+            return True
+        status = await self.session.scalar(select(InboxUpdate.status).where(InboxUpdate.update_id == update_id))
+        return status is None
+
+    async def failed(self, limit: int = 1000) -> list[InboxUpdate]:
+        rows = await self.session.execute(
+            select(InboxUpdate).where(InboxUpdate.status.in_(GIVEN_UP))
+            .order_by(InboxUpdate.received_at, InboxUpdate.update_id).limit(limit))
+        return list(rows.scalars())
+
+    async def failed_count(self) -> int:
+        return int(await self.session.scalar(
+            select(func.count()).select_from(InboxUpdate).where(InboxUpdate.status.in_(GIVEN_UP))) or 0)
+
+    async def replay(self, update_ids: Sequence[int] | None = None) -> int:
+        """Put given-up updates back in line: one never applied is handled again, one applied
+        whose reply was lost shows the person's current step."""
+        count = 0
+        for old, new in ((FAILED, PENDING), (UNSENT, APPLIED)):
+            stmt = update(InboxUpdate).where(InboxUpdate.status == old, InboxUpdate.payload.is_not(None))
+            if update_ids is not None:
+                stmt = stmt.where(InboxUpdate.update_id.in_(list(update_ids)))
+            result = await self.session.execute(stmt.values(status=new, attempts=0, received_at=utcnow()))
+            count += int(getattr(result, "rowcount", 0) or 0)
+        return count
 
     async def max_update_id(self) -> int | None:
         return (await self.session.execute(select(func.max(InboxUpdate.update_id)))).scalar_one_or_none()
@@ -94,13 +140,24 @@ class InboxRepository:
                                           .where(InboxUpdate.update_id.in_(list(update_ids))))
         return {int(u): int(a) for u, a in rows.all()}
 
-    async def finish(self, update_id: int, status: str = "done") -> None:
+    async def finish(self, update_id: int, status: str = DONE) -> None:
         await self.finish_many([update_id], status)
 
-    async def finish_many(self, update_ids: Sequence[int], status: str = "done") -> None:
-        if update_ids:
-            await self.session.execute(update(InboxUpdate).where(InboxUpdate.update_id.in_(list(update_ids)))
-                                       .values(status=status, payload=None))
+    async def finish_many(self, update_ids: Sequence[int], status: str = DONE) -> None:
+        """Done: the payload is erased. Given up: the payload is kept for ``inbox failed --replay``
+        (and erased with the row by the retention purge)."""
+        if not update_ids:
+            return
+        ids = list(update_ids)
+        if status == DONE:
+            await self.session.execute(update(InboxUpdate).where(InboxUpdate.update_id.in_(ids))
+                                       .values(status=DONE, payload=None))
+            return
+        # a given-up update that had been applied is "unsent": replaying it must not apply it twice
+        await self.session.execute(update(InboxUpdate).where(InboxUpdate.update_id.in_(ids),
+                                                             InboxUpdate.status == APPLIED).values(status=UNSENT))
+        await self.session.execute(update(InboxUpdate).where(InboxUpdate.update_id.in_(ids),
+                                                             InboxUpdate.status.in_(UNFINISHED)).values(status=status))
 
     async def status(self, update_id: int) -> str | None:
         row = await self.session.get(InboxUpdate, update_id)
@@ -108,7 +165,7 @@ class InboxRepository:
 
     async def purge_handled(self, before: dt.datetime) -> int:
         result = await self.session.execute(
-            delete(InboxUpdate).where(InboxUpdate.status != "pending", InboxUpdate.received_at < before)
+            delete(InboxUpdate).where(InboxUpdate.status.not_in(UNFINISHED), InboxUpdate.received_at < before)
         )
         return int(getattr(result, "rowcount", 0) or 0)
 

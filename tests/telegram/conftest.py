@@ -35,25 +35,25 @@ class Migrant:
         return {"message_id": next(self._message_ids), "date": 1764150000, "chat": self.chat, "from": self.user,
                 **fields}
 
-    async def send(self, text: str) -> dict[str, Any]:
+    async def send(self, text: str, update_id: int | None = None) -> dict[str, Any]:
         fields: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        return await self.update({"message": self._message(**fields)})
+        return await self.update({"message": self._message(**fields)}, update_id)
 
     async def send_sticker(self) -> dict[str, Any]:
         sticker = {"file_id": "CAAC", "file_unique_id": "u1", "type": "regular", "width": 512, "height": 512,
                    "is_animated": False, "is_video": False}
         return await self.update({"message": self._message(sticker=sticker)})
 
-    async def press(self, data: str, message_id: int = 1000) -> dict[str, Any]:
+    async def press(self, data: str, message_id: int = 1000, update_id: int | None = None) -> dict[str, Any]:
         message = {"message_id": message_id, "date": 1764150000, "chat": self.chat,
                    "from": {"id": 42, "is_bot": True, "first_name": "Jol"}, "text": "…"}
         query = {"id": f"q{next(self._update_ids)}", "from": self.user, "chat_instance": "ci", "data": data,
                  "message": message}
-        return await self.update({"callback_query": query})
+        return await self.update({"callback_query": query}, update_id)
 
-    async def press_button(self, label_part: str) -> dict[str, Any]:
+    async def press_button(self, label_part: str, update_id: int | None = None) -> dict[str, Any]:
         """Press the button whose label contains ``label_part`` on the latest keyboard."""
         markup = self.session.last_markup()
         assert markup is not None, "no keyboard was shown"
@@ -63,7 +63,7 @@ class Migrant:
         partial = [b for b in buttons if wanted in b.text.casefold()]
         for button in exact or partial:
             assert button.callback_data is not None
-            return await self.press(button.callback_data)
+            return await self.press(button.callback_data, update_id=update_id)
         labels = [b.text for b in buttons]
         raise AssertionError(f"no button with {label_part!r}; buttons: {labels}")
 

@@ -1,0 +1,65 @@
+"""Update ids that start again, updates out of order, and replies lost in a crash."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aiogram.methods import EditMessageText, SendMessage
+
+from bot.telegram.app import App
+
+from .conftest import Migrant
+from .session import RecordingSession
+from .test_migrant import onboard
+
+
+class Crash(BaseException):
+    """The process dying at this point (nothing below catches it)."""
+
+
+def shown(session: RecordingSession) -> list[str]:
+    return [r.text for r in session.requests if isinstance(r, (SendMessage, EditMessageText))]
+
+
+async def test_after_telegram_restarts_update_ids_a_returning_person_gets_replies(app: App,
+                                                                                   session: RecordingSession) -> None:
+    m = Migrant(app, session, language_code="en")
+    await onboard(m, "English")
+    await m.press_button("No", update_id=900_000_000)  # the last update before a week of silence
+    assert shown(session)[-1] == "What is your question about?"
+    await m.press_button("Work permit", update_id=17)  # Telegram chose a new, lower id at random
+    assert shown(session)[-1] == "Which country's passport do you have?"
+    await m.send("/start", update_id=18)
+    assert shown(session)[-1] == "Choose your language:"
+
+
+async def test_an_update_applied_after_a_later_one_is_not_dropped(app: App, session: RecordingSession) -> None:
+    m = Migrant(app, session, language_code="en")
+    await onboard(m, "English")
+    await m.send("hello", update_id=5001)  # n+1 is delivered first (two webhook deliveries 100 ms apart) ...
+    session.clear()
+    await m.press_button("No", update_id=5000)  # ... then n: it is still applied
+    assert "What is your question about?" in shown(session)
+
+
+async def test_a_reply_lost_in_a_crash_after_the_commit_is_shown_again(app: App, session: RecordingSession,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    m = Migrant(app, session, language_code="en")
+    await onboard(m, "English")
+    record = session.make_request
+
+    async def crash_on_reply(bot: Any, method: Any, timeout: Any = None) -> Any:
+        if isinstance(method, (SendMessage, EditMessageText)):
+            raise Crash  # the process dies after the state was committed, before the reply left
+        return await record(bot, method, timeout)
+
+    monkeypatch.setattr(session, "make_request", crash_on_reply)
+    with pytest.raises(Crash):
+        await m.press_button("No", update_id=6000)
+    monkeypatch.setattr(session, "make_request", record)
+    session.clear()
+    pressed = await app.inbox.pending()
+    assert [p.update_id for p in pressed] == [6000]  # still in the inbox: it is handled again at the next start
+    await app.handle(pressed[0].payload)
+    assert shown(session) == ["What is your question about?"]  # the step it led to, not a second transition

@@ -7,6 +7,7 @@ row already there and is ignored. The payload is erased as soon as the update ha
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,15 @@ class Pending:
     update_id: int
     key: str
     payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FailedUpdate:
+    update_id: int
+    status: str  # failed (never applied) | unsent (applied, its reply never confirmed)
+    attempts: int
+    received_at: dt.datetime
+    replayable: bool  # its payload is still there
 
 
 class Inbox:
@@ -71,6 +81,22 @@ class Inbox:
     async def finish_many(self, update_ids: list[int], status: str = "done") -> None:
         async with self.sessions() as session, session.begin():
             await InboxRepository(session).finish_many(update_ids, status)
+
+    async def failed(self, limit: int = 1000) -> list[FailedUpdate]:
+        """Updates given up on, oldest first (``python -m bot inbox failed``)."""
+        async with self.sessions() as session:
+            rows = await InboxRepository(session).failed(limit)
+            return [FailedUpdate(r.update_id, r.status, r.attempts, r.received_at, r.payload is not None)
+                    for r in rows]
+
+    async def failed_count(self) -> int:
+        async with self.sessions() as session:
+            return await InboxRepository(session).failed_count()
+
+    async def replay(self, update_ids: list[int] | None = None) -> int:
+        """Put given-up updates back in line; a running bot picks them up within a second."""
+        async with self.sessions() as session, session.begin():
+            return await InboxRepository(session).replay(update_ids)
 
     async def next_offset(self) -> int | None:
         async with self.sessions() as session:

@@ -1,33 +1,60 @@
 """Handles stored updates: different people at once, each person's updates one at a time, in order.
 
 An update is marked done only after its handler finished, so one interrupted by a crash is
-handled again at the next start (the conversation service then sees it was already applied and
-changes nothing). An update whose handler keeps failing is marked failed and reported, never
-retried forever. Attempts are counted for a whole batch in one write before handling, and
-"done" marks are written in batches too: a crash before they are written only means those
-updates are looked at again, which changes nothing.
+handled again at the next start (the conversation service then sees from its inbox row that it
+was applied, changes nothing and shows the current step). A transient failure (network, 5xx,
+429, an HTML gateway page, the database or Redis away for a moment) is retried with backoff
+before the person's next update; only a lasting one is given up: logged with the update id,
+counted in ``failed_updates``, kept for ``python -m bot inbox failed --replay``. An update whose
+handler crashes the process again and again is given up too, never retried forever.
+
+Attempts are counted for a whole batch in one write before handling, and "done" marks are
+written in batches too: a crash before they are written only means those updates are looked at
+again, which shows the person their current step once more.
+
+On shutdown nothing new is started: a person's queued updates stay in the inbox for the next
+start, and the ones in flight get the shutdown timeout to finish.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from bot.telegram.intake.inbox import Inbox, Pending
+from bot.telegram.transient import is_transient, wait_hint
 
 log = logging.getLogger("jol.worker")
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class Backoff:
+    """Retries of a transient failure: ``first`` seconds, doubling up to ``longest``, ``attempts``
+    tries in all (the defaults span about a minute: a restarted database or Redis is back)."""
+
+    first: float = 0.5
+    longest: float = 15.0
+    attempts: int = 8
+
+    def delay(self, attempt: int) -> float:
+        return min(self.longest, self.first * 2 ** (attempt - 1)) * (0.75 + random.random() / 4)
+
+
 class UpdateWorker:
-    def __init__(self, inbox: Inbox, handle: Handler, *, concurrency: int = 64, max_attempts: int = 3):
+    def __init__(self, inbox: Inbox, handle: Handler, *, concurrency: int = 64, max_attempts: int = 3,
+                 retry: Backoff = Backoff()):
         self.inbox = inbox
         self.handle = handle
         self.max_attempts = max_attempts
+        self.retry = retry
         self._slots = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
         self._queued: set[int] = set()
         self._queues: dict[str, asyncio.Queue[Pending]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -35,12 +62,19 @@ class UpdateWorker:
         self._done: list[int] = []
         self.handled = 0
         self.failed = 0
+        self.retried = 0
+
+    @property
+    def failed_updates(self) -> int:
+        """Updates given up since this process started (the inbox keeps every one for replay)."""
+        return self.failed
 
     def wake(self) -> None:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Pick up pending updates until ``stop`` is set, then let the running ones finish."""
+        """Pick up pending updates until ``stop`` is set; then start nothing new."""
+        self._stopping.clear()
         while not stop.is_set():
             self._wake.clear()
             try:
@@ -56,7 +90,11 @@ class UpdateWorker:
             await asyncio.wait(waiters, timeout=1.0, return_when=asyncio.FIRST_COMPLETED)
             for w in waiters:
                 w.cancel()
-        await self.flush()
+        self._stopping.set()
+        try:
+            await self.flush()
+        except Exception:
+            log.exception("could not write the done marks; those updates will show their step again")
 
     async def flush(self) -> None:
         """Write the "done" marks of the updates handled since the last flush."""
@@ -83,38 +121,67 @@ class UpdateWorker:
 
     async def _drain(self, key: str, queue: asyncio.Queue[Pending]) -> None:
         try:
-            while not queue.empty():
+            while not queue.empty() and not self._stopping.is_set():
                 item = queue.get_nowait()
                 async with self._slots:
+                    if self._stopping.is_set():  # waited for a slot through the shutdown: leave it for later
+                        self._queued.discard(item.update_id)
+                        break
                     try:
                         await self._process(item)
                     except Exception:  # bookkeeping failed; the update stays pending and is retried
                         log.exception("update %s: could not record its state; it will be retried", item.update_id)
                         self._queued.discard(item.update_id)
+            while not queue.empty():  # shutting down: these stay in the inbox for the next start
+                self._queued.discard(queue.get_nowait().update_id)
         finally:
             self._queues.pop(key, None)
 
     async def _process(self, item: Pending) -> None:
         attempts = self._attempts.pop(item.update_id, 1)
         if attempts > self.max_attempts:
-            log.error("update %s failed %d times; giving up on it", item.update_id, attempts - 1)
-            await self.inbox.finish(item.update_id, "failed")
-            self._queued.discard(item.update_id)
-            self.failed += 1
+            log.error("update %s: the bot stopped %d times while handling it; giving up on it "
+                      "(python -m bot inbox failed)", item.update_id, attempts - 1)
+            await self._give_up(item)
             return
-        try:
-            await self.handle(item.payload)
-        except Exception:
-            log.exception("update %s could not be handled", item.update_id)
-            await self.inbox.finish(item.update_id, "failed")
-            self._queued.discard(item.update_id)
-            self.failed += 1
+        if not item.payload:  # erased by /forget before it was marked done: nothing left to do
+            self._done.append(item.update_id)
             return
+        for attempt in range(1, self.retry.attempts + 1):
+            try:
+                await self.handle(item.payload)
+                break
+            except Exception as exc:
+                if not is_transient(exc):
+                    log.exception("update %s could not be handled; giving up on it (python -m bot inbox failed)",
+                                  item.update_id)
+                    await self._give_up(item)
+                    return
+                if attempt == self.retry.attempts:
+                    log.error("update %s still failing after %d attempts (%s: %s); giving up on it "
+                              "(python -m bot inbox failed)", item.update_id, attempt, type(exc).__name__, exc)
+                    await self._give_up(item)
+                    return
+                if self._stopping.is_set():  # shutting down: it stays in the inbox for the next start
+                    self._queued.discard(item.update_id)
+                    return
+                delay = max(self.retry.delay(attempt), wait_hint(exc))
+                self.retried += 1
+                log.warning("update %s: %s (%s); retry %d in %.1f s", item.update_id, type(exc).__name__,
+                            str(exc)[:120], attempt, delay)
+                await asyncio.sleep(delay)
         self._done.append(item.update_id)  # written with the next look at the inbox (within a second)
         self.handled += 1
 
+    async def _give_up(self, item: Pending) -> None:
+        await self.inbox.finish(item.update_id, "failed")
+        self._queued.discard(item.update_id)
+        self.failed += 1
+
     async def drain(self, timeout: float) -> bool:
-        """Wait for the updates being handled; True if all finished in time."""
+        """Wait for the updates being handled; True if all finished in time. The ones cut off
+        stay in the inbox: at the next start each shows its person the current step."""
+        self._stopping.set()
         if not self._tasks:
             await self.flush()
             return True

@@ -181,16 +181,25 @@ RESTRICTED_FLAGS: Final = (
 # --------------------------------------------------------------------------- errors
 
 
+_HTML_BODY: Final = "__html_body__"
+
+
 class ApiError(Exception):
     """An error answer of the Bot API (``ok: false``)."""
 
-    def __init__(self, code: int, description: str, parameters: JSONDict | None = None) -> None:
+    def __init__(self, code: int, description: str, parameters: JSONDict | None = None,
+                 html: bool = False) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
         self.parameters = parameters
+        self.html = html  # answered by a gateway in front of the Bot API: an HTML page, not JSON
 
     def payload(self) -> JSONDict:
+        if self.html:
+            return {_HTML_BODY: f"<html><head><title>{self.code} {self.description}</title></head>"
+                                f"<body><center><h1>{self.code} {self.description}</h1></center>"
+                                "<hr><center>nginx</center></body></html>"}
         body: JSONDict = {"ok": False, "error_code": self.code, "description": self.description}
         if self.parameters:
             body["parameters"] = self.parameters
@@ -286,6 +295,7 @@ class Fault:
     retry_after: int | None = None
     description: str | None = None
     delay: float | None = None
+    html: bool = False
 
 
 @dataclass
@@ -1401,19 +1411,21 @@ class FakeTelegram:
         retry_after: int | None = None,
         description: str | None = None,
         delay: float | None = None,
+        html: bool = False,
     ) -> None:
         """Make the next ``count`` calls of ``method`` (``"*"``: any method) fail.
 
         ``status`` defaults to 500 unless only ``delay`` is given, in which case
         the call is answered normally after ``delay`` seconds (a slow server /
         client timeout; the action still happens, like on the real server).
-        429 answers carry ``retry_after`` (default 1).
+        429 answers carry ``retry_after`` (default 1). ``html=True`` answers with
+        a gateway's HTML error page instead of JSON (``502 Bad Gateway`` from nginx).
         """
         if count < 1:
             raise ValueError("count must be >= 1")
         if status is None and delay is None:
             status = 500
-        fault = Fault(status, count, retry_after, description, delay)
+        fault = Fault(status, count, retry_after, description, delay, html)
         key = "*" if method == "*" else method.lower()
         self._faults.setdefault(key, deque()).append(fault)
 
@@ -1650,7 +1662,13 @@ class FakeTelegram:
 
     @staticmethod
     def _json(body: JSONDict, status: int) -> web.Response:
+        if _HTML_BODY in body:
+            return web.Response(text=body[_HTML_BODY], status=status, content_type="text/html")
         text = json.dumps(body, ensure_ascii=False)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: escaped, as the real Bot API would send it
+            text = json.dumps(body)
         return web.Response(text=text, status=status, content_type="application/json")
 
     async def _read_params(self, request: web.Request) -> tuple[JSONDict, dict[str, Upload]]:
@@ -1769,6 +1787,8 @@ class FakeTelegram:
                 error.description = fault.description
             return error
         parameters = {"retry_after": fault.retry_after} if fault.retry_after else None
+        if fault.html:
+            return ApiError(status, fault.description or "Bad Gateway", None, html=True)
         return ApiError(status, fault.description or _default_description(status), parameters)
 
     def _check_fault_flood(self, name: str, params: JSONDict, call: Call) -> None:

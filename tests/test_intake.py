@@ -98,8 +98,8 @@ async def test_a_transient_failure_is_retried_in_order_before_the_persons_next_u
     assert await statuses(inbox) == {1: "done", 2: "done", 3: "done"}
 
 
-async def test_an_update_given_up_is_logged_counted_listed_and_can_be_replayed(inbox: Inbox,
-                                                                               caplog: pytest.LogCaptureFixture) -> None:
+async def test_an_update_given_up_is_logged_counted_listed_and_can_be_replayed(
+        inbox: Inbox, caplog: pytest.LogCaptureFixture) -> None:
     await inbox.store([update(7), update(8)])
     seen: list[int] = []
     down = TelegramServerError(SendMessage(chat_id=1, text="x"), "Bad Gateway")

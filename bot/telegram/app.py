@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.types import BotCommand, Update
 
@@ -31,6 +29,7 @@ from bot.telegram.outbox.sender import OutboxSender
 from bot.telegram.retry import RetryMiddleware
 from bot.telegram.routers import admin, counsellor, migrant
 from bot.telegram.routers.admin import AdminCheck
+from bot.telegram.session import BotApiSession, bot_api_session
 
 COMMANDS = (("start", texts.CMD_START), ("menu", texts.CMD_MENU), ("language", texts.CMD_LANGUAGE),
             ("help", texts.CMD_HELP), ("privacy", texts.CMD_PRIVACY), ("forget", texts.CMD_FORGET))
@@ -118,10 +117,8 @@ async def build_app(settings: Settings, today: Clock = system_today) -> App:
     return app
 
 
-def _session(settings: Settings) -> AiohttpSession:
-    if settings.bot_api_url:
-        return AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
-    return AiohttpSession()
+def _session(settings: Settings) -> BotApiSession:
+    return bot_api_session(settings.bot_api_url)
 
 
 def _escalation(settings: Settings, runtime: Runtime, bot: Bot, actions: MigrantActions,

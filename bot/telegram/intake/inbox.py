@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.privacy.pseudonyms import Pseudonymizer
 from db.repositories.conversations import InboxRepository
 
+log = logging.getLogger("jol.inbox")
 _SENDER_FIELDS = ("message", "edited_message", "callback_query", "my_chat_member", "chat_member",
                   "message_reaction", "inline_query", "chosen_inline_result", "chat_join_request")
 
@@ -26,6 +28,23 @@ class Pending:
     update_id: int
     key: str
     payload: dict[str, Any]
+
+
+MAX_ID = 2 ** 63  # update ids and Telegram ids fit in a signed 64-bit column
+
+
+class BadUpdate(ValueError):
+    """An update that cannot be kept (its id is logged, never its content)."""
+
+    def __init__(self, update_id: int | None, reason: str):
+        super().__init__(reason)
+        self.update_id, self.reason = update_id, reason
+
+
+def _telegram_id(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not -MAX_ID <= value < MAX_ID:
+        raise ValueError("a Telegram id is an integer")
+    return value
 
 
 @dataclass(frozen=True)
@@ -49,14 +68,40 @@ class Inbox:
             if isinstance(event, dict):
                 sender = event.get("from") or event.get("from_user") or event.get("user")
                 if isinstance(sender, dict) and "id" in sender:
-                    return self.pseudonymize.user(int(sender["id"]))
+                    return self.pseudonymize.user(_telegram_id(sender["id"]))
                 chat = event.get("chat")
                 if isinstance(chat, dict) and "id" in chat:
-                    return self.pseudonymize("chat", chat["id"])
+                    return self.pseudonymize("chat", _telegram_id(chat["id"]))
         return self.pseudonymize("update", raw.get("update_id"))
 
+    def check(self, raw: Any) -> tuple[int, str, str]:
+        """(update_id, key, payload) of an update the inbox can keep; BadUpdate otherwise."""
+        if not isinstance(raw, dict):
+            raise BadUpdate(None, "not a JSON object")
+        update_id = raw.get("update_id")
+        if not isinstance(update_id, int) or isinstance(update_id, bool) or not 0 <= update_id < MAX_ID:
+            raise BadUpdate(None, "update_id is not an integer Telegram could send")
+        try:
+            key = self.key_of(raw)
+            payload = json.dumps(raw, ensure_ascii=False)
+            payload.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadUpdate(update_id, "text that is not valid Unicode (a lone surrogate)") from None
+        except (ValueError, TypeError, RecursionError) as exc:
+            raise BadUpdate(update_id, f"malformed ({type(exc).__name__})") from None
+        return update_id, key, payload
+
     async def store(self, raws: list[dict[str, Any]]) -> int:
-        rows = [(int(r["update_id"]), self.key_of(r), json.dumps(r, ensure_ascii=False)) for r in raws]
+        """Keep the updates that can be kept; skip (and log) the ones that cannot, so one broken
+        update never blocks those after it. Returns how many were new."""
+        rows = []
+        for raw in raws:
+            try:
+                rows.append(self.check(raw))
+            except BadUpdate as bad:
+                log.error("update %s skipped: %s", bad.update_id, bad.reason)
+        if not rows:
+            return 0
         async with self.sessions() as session, session.begin():
             return await InboxRepository(session).add_many(rows)
 

@@ -3,7 +3,10 @@
 Telegram confirms an update when the next getUpdates asks for a higher offset. This loop asks
 for the next offset only after the batch is committed to the inbox, so an update is never
 confirmed before it is stored. A 409 (another instance polling, or a webhook set) stops the bot:
-two pollers would steal each other's updates.
+two pollers would steal each other's updates. Any other failure (the network, a 5xx, a
+gateway's HTML page, the database away while storing) is retried with backoff: polling never
+ends on a transient error. An update the inbox cannot keep (a lone surrogate, a sender id that
+is not a number) is skipped and its id logged, so it cannot block the ones after it.
 """
 
 from __future__ import annotations
@@ -13,13 +16,7 @@ import logging
 from typing import Any
 
 from aiogram import Bot
-from aiogram.exceptions import (
-    TelegramConflictError,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-    TelegramUnauthorizedError,
-)
+from aiogram.exceptions import TelegramConflictError, TelegramRetryAfter, TelegramUnauthorizedError
 from aiogram.methods import GetUpdates
 
 from bot.telegram.intake.inbox import Inbox
@@ -27,6 +24,13 @@ from bot.telegram.intake.worker import UpdateWorker
 
 log = logging.getLogger("jol.polling")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+
+
+class GetRawUpdates(GetUpdates):
+    """getUpdates answered as plain dicts: each update is stored as Telegram sent it and checked
+    one by one, so one malformed update cannot make the whole batch unreadable."""
+
+    __returning__ = list[dict[str, Any]]
 
 
 class PollingStopped(Exception):
@@ -64,21 +68,29 @@ class Poller:
                 log.warning("getUpdates rate limited; waiting %s s", exc.retry_after)
                 await self._sleep(stop, exc.retry_after)
                 continue
-            except (TimeoutError, TelegramNetworkError, TelegramServerError) as exc:
-                log.warning("getUpdates failed (%s: %s); retrying in %.1f s", type(exc).__name__, exc, delay)
+            except Exception as exc:
+                log.warning("getUpdates failed (%s: %s); retrying in %.1f s", type(exc).__name__,
+                            str(exc)[:200], delay)
                 await self._sleep(stop, delay)
                 delay = min(self.max_backoff, delay * 2)
                 continue
-            delay = 0.5
             if updates:
-                await self.inbox.store(updates)
-                offset = max(int(u["update_id"]) for u in updates) + 1
+                try:
+                    await self.inbox.store(updates)
+                except Exception as exc:
+                    log.warning("could not store %d updates (%s: %s); fetching them again in %.1f s",
+                                len(updates), type(exc).__name__, str(exc)[:200], delay)
+                    await self._sleep(stop, delay)
+                    delay = min(self.max_backoff, delay * 2)
+                    continue
+                offset = max(int(u["update_id"]) for u in updates if isinstance(u.get("update_id"), int)) + 1
                 self.worker.wake()
+            delay = 0.5
 
     async def _fetch(self, offset: int | None) -> list[dict[str, Any]]:
-        method = GetUpdates(offset=offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES)
-        updates = await self.bot(method, request_timeout=self.timeout + 15)
-        return [u.model_dump(mode="json", exclude_unset=True, by_alias=True) for u in updates]
+        method = GetRawUpdates(offset=offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES)
+        updates: list[dict[str, Any]] = await self.bot(method, request_timeout=self.timeout + 15)  # type: ignore[arg-type]
+        return updates
 
     @staticmethod
     async def _sleep(stop: asyncio.Event, seconds: float) -> None:

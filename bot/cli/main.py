@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli import check, console, graph, i18n, migrate, purge, review, run, search, stats
+from bot.cli import check, console, graph, i18n, inbox, migrate, purge, review, run, search, stats
 
-COMMANDS = (run, check, console, graph, stats, search, i18n, review, purge, migrate)
+COMMANDS = (run, check, console, graph, stats, search, i18n, review, purge, migrate, inbox)
 
 
 def build_parser() -> argparse.ArgumentParser:

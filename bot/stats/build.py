@@ -10,7 +10,7 @@ from bot.engine.registry import Registry
 from bot.i18n import texts
 from bot.i18n.catalogs import Translator
 from bot.stats.chart import weekly_png
-from bot.stats.export import Notes, csv_bytes, xlsx_bytes
+from bot.stats.export import Notes, csv_bytes, long_csv_bytes, xlsx_bytes
 from bot.stats.report import Breakdown, StatsService, week_of
 from db.models import utcnow
 from db.repositories.stats import StatsRepository
@@ -23,9 +23,9 @@ STANDARD = (Breakdown("enquiries", ("flow",)), Breakdown("enquiries", ("flow", "
 async def export(service: StatsService, first: dt.date, last: dt.date, breakdowns: Sequence[Breakdown], fmt: str,
                  tr: Translator) -> bytes:
     if fmt == "csv":
-        if len(breakdowns) != 1:
-            raise ValueError("a CSV file holds one breakdown; use --format xlsx for several")
-        return csv_bytes(breakdowns[0], await service.table(first, last, breakdowns[0]), service.k, tr)
+        if len(breakdowns) == 1:
+            return csv_bytes(breakdowns[0], await service.table(first, last, breakdowns[0]), service.k, tr)
+        return long_csv_bytes([(b, await service.table(first, last, b)) for b in breakdowns], tr)
     if fmt != "xlsx":
         raise ValueError("the format is csv or xlsx")
     tables = [(b, await service.table(first, last, b)) for b in breakdowns]
@@ -57,13 +57,13 @@ async def summary(service: StatsService, first: dt.date, last: dt.date, weeks: i
     async with service.sessions() as session:
         enquiries = await StatsRepository(session).total(first, last, "started")
         handoffs = await StatsRepository(session).total(first, last, "handoff")
-    cases = await service.cases(first, last)
-    count = sum(c.cases or 0 for c in cases)
-    times = [c.first_response_minutes for c in cases if c.first_response_minutes is not None]
+    # Cases in the categories the export shows (a total with hidden categories could reveal one).
+    count = sum(c.cases or 0 for c in await service.cases(first, last))
+    minutes = await service.response_median(first, last)
     if enquiries == 0:
         return tr(texts.STATS_NO_DATA)
-    if times:
-        median = round(sorted(times)[len(times) // 2])
+    if minutes is not None:
+        median = round(minutes)
         response = tr.ngettext(texts.MINUTES[0], texts.MINUTES[1], median).format(count=median)
     else:
         response = "—"

@@ -1,4 +1,10 @@
-"""Writing statistics tables as CSV (one breakdown) or XLSX (a sheet per breakdown and notes)."""
+"""Writing statistics tables as CSV or XLSX (a sheet per breakdown and notes).
+
+A CSV of one breakdown is the table as it reads (a column per dimension, then the count). A CSV
+of several is one tidy long table, one row per count: ``breakdown``, a column for every dimension
+used by any breakdown (empty where that breakdown does not use it), ``measure`` and ``count``.
+Such a file loads as it is into Excel, pandas or R. A hidden count is an empty ``count`` cell.
+"""
 
 from __future__ import annotations
 
@@ -52,6 +58,28 @@ def csv_bytes(breakdown: Breakdown, table: Table, k: int, tr: Translator) -> byt
     writer.writerow(header(breakdown, tr))
     writer.writerows(rows(table, k, tr))
     return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel open Cyrillic text correctly
+
+
+LONG_FIXED = ("breakdown", "measure", "count")
+
+
+def long_csv_bytes(tables: Sequence[tuple[Breakdown, Table]], tr: Translator) -> bytes:
+    """Every breakdown in one long table (see the module's docstring); same suppression as the XLSX."""
+    dims: list[str] = []
+    for breakdown, _ in tables:
+        dims += [d for d in breakdown.by if d not in dims]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["breakdown", *dims, "measure", "count"])
+    every = tr(texts.ALL_VALUES)
+    for breakdown, table in tables:
+        ordered = [*sorted(table.cells.items(), key=lambda kv: repr(kv[0])),
+                   *sorted(table.totals.items(), key=lambda kv: repr(kv[0]))]
+        for key, n in ordered:
+            values = dict(zip(breakdown.by, key, strict=True))
+            cells = [every if values.get(d) == ALL else values.get(d, "") for d in dims]
+            writer.writerow([breakdown.name, *cells, breakdown.what, "" if n is None else n])
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 def note_lines(notes: Notes, tr: Translator) -> list[str]:

@@ -85,6 +85,20 @@ class StatsService:
         async with self.sessions() as session:
             return await StatsRepository(session).total(first, last, "uncounted")
 
+    async def response_median(self, first: dt.date, last: dt.date) -> float | None:
+        """The median minutes to a first answer over the cases opened in the period.
+
+        The median is over the cases themselves (not a median of per-category medians), and only
+        shown when at least ``k`` cases were answered.
+        """
+        start = dt.datetime.combine(first, dt.time(), dt.UTC)
+        end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC)
+        async with self.sessions() as session:
+            found = await StatsRepository(session).cases(start, end)
+        minutes = [(_aware(c.first_response_at) - _aware(c.opened_at)).total_seconds() / 60
+                   for c in found if c.first_response_at is not None]
+        return statistics.median(minutes) if len(minutes) >= self.k else None
+
     async def cases(self, first: dt.date, last: dt.date) -> list[CaseRow]:
         """Per case category: how many, and the median times (categories under k are hidden)."""
         start = dt.datetime.combine(first, dt.time(), dt.UTC)

@@ -1,20 +1,58 @@
 """Settings, read once from the environment (or a ``.env`` file) and passed down.
 
 ``.env.example`` lists every setting with a comment. Nothing reads the environment elsewhere.
+Every value is checked here, before anything connects: a wrong one is a ``ValidationError``
+whose message says what form is expected (``bot/cli/settings_check.py`` prints it as one line).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import zoneinfo
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DATABASE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+MIN_SECRET = 16
+_HOURS = re.compile(r"^\s*(\d{2}:\d{2})\s*-\s*(\d{2}:\d{2})\s*$")
+
+
+def parse_hours(text: str) -> tuple[dt.time, dt.time]:
+    """'09:00-18:00' (or overnight, '18:00-09:00') as two times; ValueError otherwise."""
+    m = _HOURS.match(text)
+    if not m:
+        raise ValueError("expected HH:MM-HH:MM, e.g. 09:00-18:00 (or 18:00-09:00 for a night shift)")
+    try:
+        start, end = dt.time.fromisoformat(m[1]), dt.time.fromisoformat(m[2])
+    except ValueError:
+        raise ValueError("expected hours 00-23 and minutes 00-59, e.g. 09:00-18:00") from None
+    if start == end:
+        raise ValueError("the start and the end are the same; expected e.g. 09:00-18:00")
+    return start, end
+
+
+def parse_days(text: str) -> list[str]:
+    """'mon,tue,wed' as day names; ValueError for an empty list or an unknown day."""
+    names = [d.strip().lower() for d in text.split(",") if d.strip()]
+    if not names:
+        raise ValueError("no days given (counsellors would never be reachable); expected e.g. mon,tue,wed,thu,fri")
+    unknown = [d for d in names if d[:3] not in DAYS or not (d == d[:3] or DAYS[DAYS.index(d[:3])] in d)]
+    if unknown:
+        raise ValueError(f"unknown day {unknown[0]!r}; expected a comma list of {','.join(DAYS)}")
+    return [d[:3] for d in names]
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      validate_default=True)
 
     # Telegram
     bot_token: SecretStr | None = None
@@ -22,7 +60,7 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"
-    webhook_port: int = 8080
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
     webhook_path: str = "/telegram"
     polling_timeout: int = Field(default=25, ge=0, le=50)
 
@@ -53,7 +91,7 @@ class Settings(BaseSettings):
     rate_global_per_second: float = 30.0
 
     # Statistics: who may export them, and the smallest count shown
-    admin_ids: list[int] = Field(default_factory=list)
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     admin_chat_id: int | None = None
     stats_min_cell: int = Field(default=10, ge=5)
     stats_language: str = "en"
@@ -62,6 +100,111 @@ class Settings(BaseSettings):
     conversation_retention_days: int = Field(default=30, gt=0)
     shutdown_timeout: float = Field(default=20.0, gt=0)
     log_level: str = "INFO"
+    log_format: str = "text"
+    # /healthz, /readyz and /metrics on this port (off when unset; webhook mode serves them anyway)
+    health_port: int | None = Field(default=None, ge=1, le=65535)
+    health_host: str = "127.0.0.1"
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        parse_hours(value)
+        return value.strip()
+
+    @field_validator("working_days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        return ",".join(parse_days(value))
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError("expected a time zone name such as Asia/Almaty or Asia/Tashkent") from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        expected = "expected sqlite+aiosqlite:///data/jol.sqlite or postgresql+asyncpg://user:password@host/db"
+        try:
+            url = make_url(value)
+        except (ArgumentError, ValueError):
+            raise ValueError(expected) from None
+        if url.drivername not in DATABASE_DRIVERS:
+            raise ValueError(f"the driver {url.drivername!r} is not supported; {expected}")
+        if url.drivername.startswith("sqlite") and not url.database:
+            raise ValueError(f"no database file given; {expected}")
+        if url.drivername.startswith("postgresql") and (not url.host or not url.database):
+            raise ValueError(f"a PostgreSQL URL needs a host and a database; {expected}")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        scheme, sep, rest = value.partition("://")
+        if not sep or scheme not in REDIS_SCHEMES or not rest:
+            raise ValueError("expected redis://host:6379/0 (or rediss:// for TLS, unix:///path/redis.sock)")
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admins(cls, value: Any) -> Any:
+        """A comma list of Telegram user ids (``123`` or ``123,456``); a JSON list works too."""
+        if isinstance(value, int):
+            return [value]
+        if isinstance(value, str):
+            text = value.strip().strip("[]")
+            parts = [p.strip() for p in text.split(",") if p.strip()]
+            if not all(re.fullmatch(r"-?\d+", p) for p in parts):
+                raise ValueError("expected Telegram user ids as numbers separated by commas, e.g. 123456789,987654321")
+            return [int(p) for p in parts]
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        if value.strip().upper() not in LOG_LEVELS:
+            raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}")
+        return value.strip().upper()
+
+    @field_validator("log_format")
+    @classmethod
+    def _format(cls, value: str) -> str:
+        if value.strip().lower() not in ("text", "json"):
+            raise ValueError("expected text or json")
+        return value.strip().lower()
+
+    @field_validator("pseudonym_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if len(value.get_secret_value().encode()) < MIN_SECRET:
+            raise ValueError(f"too short; expected at least {MIN_SECRET} characters (better: leave it unset and "
+                             "the bot makes a random key in DATA_DIR/pseudonym.key)")
+        return value
+
+    @model_validator(mode="after")
+    def _languages(self) -> Settings:
+        available = self.languages()
+        for name in ("default_language", "counsellor_language", "stats_language"):
+            if getattr(self, name) not in available:
+                raise ValueError(f"{name.upper()}={getattr(self, name)!r} is not a language Jol has texts for; "
+                                 f"expected one of {', '.join(available)}")
+        return self
+
+    def languages(self) -> list[str]:
+        """Languages with a catalogue under CONTENT_DIR, and English (the source)."""
+        found = sorted(p.parent.parent.name for p in self.locales_dir.glob("*/LC_MESSAGES/messages.po"))
+        return [*found, "en"] if "en" not in found else found
 
     @property
     def locales_dir(self) -> Path:

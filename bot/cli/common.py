@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 
@@ -16,12 +15,10 @@ def iso_date(text: str) -> dt.date:
 
 
 def settings_from(args: argparse.Namespace) -> Any:
-    """The settings, with the overrides a command line may give (database URL, flows folder)."""
-    from bot.config import Settings
+    """The settings, with the overrides a command line may give (database URL, flows folder).
 
-    overrides: dict[str, Any] = {}
-    if getattr(args, "database_url", None):
-        overrides["database_url"] = args.database_url
-    if getattr(args, "flows", None):
-        overrides["flows_dir"] = Path(args.flows)
-    return Settings(**overrides)
+    A wrong setting raises ``SettingsProblem``, which ``main`` prints as one line per setting.
+    """
+    from bot.cli.settings_check import settings_for
+
+    return settings_for(args)

@@ -20,12 +20,14 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot.cli.settings_check import preflight
     from bot.conversation.console import run_console
     from bot.conversation.runtime import open_runtime
     from bot.engine.problems import FlowError
     from bot.i18n.languages import LANGUAGES
 
     settings = settings_from(args)
+    preflight(settings, services=False)
     lang = args.lang or settings.default_language
     if lang not in LANGUAGES:
         print(f"unknown language '{lang}'; choose one of: {', '.join(LANGUAGES)}", file=sys.stderr)

@@ -8,6 +8,7 @@ without paying for aiogram.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from bot.cli import check, console, graph, i18n, inbox, migrate, purge, review, run, search, stats
 
@@ -23,5 +24,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bot.cli.settings_check import SettingsProblem
+
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except SettingsProblem as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        return 2

@@ -24,9 +24,11 @@ def run(args: argparse.Namespace) -> int:
               "(see .env.example) or the environment.\nTo try the bot without Telegram, run 'make demo'.",
               file=sys.stderr)
         return 2
+    from bot.cli.settings_check import preflight
     from bot.logs import setup_logging
 
-    setup_logging(settings.log_level, token)
+    preflight(settings, webhook=args.webhook)
+    setup_logging(settings.log_level, token, json_format=settings.log_format == "json")
     from bot.engine.problems import FlowError
     from bot.telegram.app import MissingToken
     from bot.telegram.intake.webhook import WebhookConfigError
@@ -37,6 +39,6 @@ def run(args: argparse.Namespace) -> int:
     except MissingToken as exc:
         print(exc, file=sys.stderr)
         return 2
-    except (WebhookConfigError, FlowError, RuntimeError) as exc:
+    except (WebhookConfigError, FlowError, RuntimeError, OSError) as exc:
         print(f"cannot start: {exc}", file=sys.stderr)
         return 2

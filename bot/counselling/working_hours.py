@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from bot.config import DAYS, parse_days, parse_hours
 
 
 @dataclass(frozen=True)
@@ -18,19 +18,23 @@ class WorkingHours:
 
     @classmethod
     def parse(cls, hours: str, days: str, timezone: str) -> WorkingHours:
-        try:
-            first, last = (dt.time.fromisoformat(part.strip()) for part in hours.split("-"))
-        except ValueError as exc:
-            raise ValueError(f"WORKING_HOURS must look like 09:00-18:00, not {hours!r}") from exc
-        names = [d.strip().lower()[:3] for d in days.split(",") if d.strip()]
-        unknown = [d for d in names if d not in DAYS]
-        if unknown:
-            raise ValueError(f"WORKING_DAYS has unknown days {unknown}; use mon,tue,wed,thu,fri,sat,sun")
-        return cls(first, last, frozenset(DAYS.index(d) for d in names), ZoneInfo(timezone))
+        """From the settings' strings (checked by ``bot.config``; ValueError if wrong)."""
+        first, last = parse_hours(hours)
+        return cls(first, last, frozenset(DAYS.index(d) for d in parse_days(days)), ZoneInfo(timezone))
+
+    @property
+    def overnight(self) -> bool:
+        return self.end < self.start
 
     def open_at(self, moment: dt.datetime) -> bool:
+        """Open in a shift; a night shift (18:00-09:00) belongs to the working day it starts on."""
         local = moment.astimezone(self.zone)
-        return local.weekday() in self.days and self.start <= local.time() < self.end
+        now = local.time()
+        if not self.overnight:
+            return local.weekday() in self.days and self.start <= now < self.end
+        if now >= self.start:
+            return local.weekday() in self.days
+        return now < self.end and (local.weekday() - 1) % 7 in self.days
 
     def describe(self) -> str:
         return f"{self.start:%H:%M}–{self.end:%H:%M}"

@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli import check, console, graph, i18n, inbox, migrate, purge, review, run, search, stats
+from bot.cli import backup, check, console, graph, i18n, inbox, migrate, purge, review, run, search, stats
 
-COMMANDS = (run, check, console, graph, stats, search, i18n, review, purge, migrate, inbox)
+COMMANDS = (run, check, console, graph, stats, search, i18n, review, purge, migrate, inbox, backup)
 
 
 def build_parser() -> argparse.ArgumentParser:

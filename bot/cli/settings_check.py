@@ -180,8 +180,22 @@ def check_port(name: str, host: str, port: int) -> None:
                                    "what listens there"]) from None
 
 
+def check_webhook(settings: Settings) -> None:
+    from bot.telegram.intake.webhook import WebhookConfigError, check_secret
+
+    try:
+        check_secret(settings.webhook_secret.get_secret_value() if settings.webhook_secret else None)
+    except WebhookConfigError as exc:
+        raise SettingsProblem([str(exc)]) from None
+    if not settings.webhook_url or not settings.webhook_url.startswith(("https://", "http://")):
+        raise SettingsProblem([f"WEBHOOK_URL={settings.webhook_url or ''!r} is not valid: expected the public https "
+                               "address Telegram posts to, e.g. https://bot.example.org/telegram"])
+
+
 def preflight(settings: Settings, *, webhook: bool = False, services: bool = True) -> None:
     """Try what the settings point at; SettingsProblem (one line) at the first that does not work."""
+    if webhook:
+        check_webhook(settings)
     check_data_dir(settings)
     check_database(settings)
     if services:

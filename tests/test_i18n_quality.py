@@ -41,6 +41,8 @@ def test_russian_glosses_in_tajik_are_caught() -> None:
     bad = "Интиқол дар барнома (приложение) ва кори иловагӣ (сверхурочный)"
     assert quality.russian_word_problems("tg", bad) == ["Russian words in a tg text: приложение, сверхурочный"]
     assert quality.russian_word_problems("kk", "Бұл керек, если сіз") == ["Russian word in a kk text: если"]
+    assert quality.russian_word_problems("tg", "меҳнатӣ ё гражданӣ-ҳуқуқӣ") == [
+        "Russian word in a tg text: гражданӣ-ҳуқуқӣ"]
     good = "Интиқол дар барномаи мобилӣ. Не, аз они шумост; дархости хаттӣ"
     assert quality.russian_word_problems("tg", good) == []
     assert quality.russian_word_problems("ky", "Так кадамдар же Армения") == []

@@ -64,6 +64,9 @@ NOT_RUSSIAN_THERE: dict[str, frozenset[str]] = {
 # Russian word endings no word of these languages has (a Russian gloss left in the text).
 # (At least 8 letters: Армения is Kyrgyz and Kazakh too. Tajik -ости is the izofa of -ост: дархости.)
 RUSSIAN_ENDINGS = re.compile(r"(?:\w{4,}(?:ени[еяюй]|ением)|\w{2,}(?:ость|остью|ский|ская|ское|ского|ской)|урочн\w*)$")
+# Russian roots that the other languages say with their own word (гражданский: шаҳрвандӣ, жарандык,
+# азаматтық, fuqarolik).
+RUSSIAN_ROOTS = re.compile(r"^(?:граждан|сверхурочн|приложени|согласительн|удостоверени)")
 RUSSIAN_ENDINGS_NOT_TG = re.compile(r"\w{3,}ости$")
 
 
@@ -127,7 +130,7 @@ def russian_word_problems(lang: str, text: str) -> list[str]:
     for word in dict.fromkeys(w.lower() for w in words(text)):
         cyrillic = all(_is_cyrillic(c) for c in word if c.isalpha())
         ending = RUSSIAN_ENDINGS.search(word) or (lang != "tg" and RUSSIAN_ENDINGS_NOT_TG.search(word))
-        if word in stop or (ending and cyrillic):
+        if word in stop or (ending and cyrillic) or RUSSIAN_ROOTS.search(word):
             found.append(word)
     return [f"Russian word{'s' if len(found) > 1 else ''} in a {lang} text: {', '.join(found)}"] if found else []
 

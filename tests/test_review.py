@@ -83,3 +83,13 @@ def test_a_reviewers_csv_corrects_the_catalogue_and_lists_the_notes(tmp_path: Pa
     cyrl = (root / "content/locales/uz_Cyrl/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
     assert 'msgid "Work permit"\nmsgstr "Ish uchun ruxsatnoma"' in uz
     assert 'msgid "Work permit"\nmsgstr "Иш учун рухсатнома"' in cyrl  # generated from the Latin
+
+
+def test_validity_dates_are_shown_when_a_rule_has_them() -> None:
+    from types import SimpleNamespace
+
+    from bot.i18n.review.pack import _validity
+
+    rule = SimpleNamespace(valid_from=dt.date(2026, 7, 1), valid_until=None)
+    assert _validity(rule) == ["valid from 2026-07-01"]
+    assert _validity(SimpleNamespace()) == []

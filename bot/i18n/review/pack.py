@@ -157,13 +157,14 @@ def build_pack(registry: Registry, locales_dir: Path, lang: str, today: dt.date,
                    key=lambda f: (FIRST_FLOWS.index(f.id) if f.id in FIRST_FLOWS else len(FIRST_FLOWS), f.id))
     topics = []
     for flow in flows:
-        entries: list[Entry] = [Entry(flow.title, "topic title", flow.id, tr(flow.title))]
+        entries: list[Entry] = [Entry(flow.title, "topic title", flow.id, tr(flow.title), None, _validity(flow))]
         notes = _examples(flow, registry, lang, today)
         for n in flow.nodes:
             anchor = f"e-{flow.id}-{n.id}"
             if isinstance(n, QuestionNode):
                 entries.append(Entry(n.text, "question", n.id, tr(n.text), anchor, _validity(n)))
-                entries.extend(Entry(o.label, "option", f"{n.id} → {o.next}", tr(o.label)) for o in n.options)
+                entries.extend(Entry(o.label, "option", f"{n.id} → {o.next}", tr(o.label), None, _validity(o))
+                               for o in n.options)
             elif isinstance(n, InputNode):
                 entries.append(Entry(n.text, f"typed {n.input}", n.id, tr(n.text), anchor, _validity(n)))
                 entries.append(Entry(n.reask, "asked again", n.id, tr(n.reask)))

@@ -34,7 +34,6 @@ from bot.conversation.runtime import open_runtime
 from bot.counselling.cases import CaseRequest, CaseService
 from bot.telegram.outbox.rate_limits import RateLimiter
 from bot.telegram.outbox.sender import OutboxSender
-from db.repositories.outbox import OutboxRepository
 from tests.fake_telegram import FakeTelegram
 
 TOKEN = "123456:BENCH-outbox-abcdefghijklmnopqrstuvwxyz"
@@ -65,10 +64,10 @@ async def main(args: argparse.Namespace) -> int:
             settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp}/bench.sqlite", data_dir=Path(tmp),
                                 _env_file=None)  # type: ignore[call-arg]
             runtime = await open_runtime(settings)
-            cases = CaseService(runtime.sessions, runtime.registry, runtime.catalogs, GROUP, "en", {})
+            cases = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "en", {})
             limiter = RateLimiter(1e6, 1e6, 1e6)  # set per burst below
             bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url)))
-            sender = OutboxSender(bot, runtime.sessions, cases, limiter)
+            sender = OutboxSender(bot, runtime.unit_of_work, cases, limiter)
             try:
                 case_ids = []
                 for i, person in enumerate(migrants):
@@ -87,10 +86,9 @@ async def main(args: argparse.Namespace) -> int:
                 limits(args.group_scale)
                 tg.reset_counters()
 
-                async with runtime.sessions() as session, session.begin():
-                    outbox = OutboxRepository(session)
+                async with runtime.unit_of_work() as uow:
                     for n in range(args.group):
-                        await outbox.put(GROUP, "sendMessage", {"text": f"case message {n}", "thread": True},
+                        await uow.outbox.put(GROUP, "sendMessage", {"text": f"case message {n}", "thread": True},
                                          case_id=case_ids[n % len(case_ids)])
                 seconds = await drain(sender, args.group, 300)
                 allowed = 20.0 * args.group_scale / 60
@@ -98,11 +96,10 @@ async def main(args: argparse.Namespace) -> int:
                 limited = tg.rate_limited
                 limits(args.scale)
 
-                async with runtime.sessions() as session, session.begin():
-                    outbox = OutboxRepository(session)
+                async with runtime.unit_of_work() as uow:
                     for n in range(args.replies):
                         for case_id, person in zip(case_ids, migrants, strict=True):
-                            await outbox.put(person["id"], "sendMessage", {"text": f"reply {n}"}, case_id=case_id)
+                            await uow.outbox.put(person["id"], "sendMessage", {"text": f"reply {n}"}, case_id=case_id)
                 total = args.replies * len(migrants)
                 seconds = await drain(sender, total, 300)
                 allowed = min(30.0 * args.scale, 1.0 * args.scale * len(migrants))

@@ -35,6 +35,7 @@ from bot.stats.report import Breakdown, StatsService
 from db.connection import make_engine, make_sessionmaker
 from db.migrate import upgrade
 from db.models import EnquiryFact
+from db.unit_of_work import UnitsOfWork
 
 FLOWS = ["work_permit", "stay", "labour_rights", "trafficking", "remittances", "russia", "hotlines"]
 LANGS = ["ru", "uz", "uz_Cyrl", "tg", "ky", "kk", "en"]
@@ -69,7 +70,7 @@ async def main(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         fill(f"{tmp}/stats.sqlite", args.facts, args.days, end, rng)
         filled = time.perf_counter() - started
-        service = StatsService(sessions, ["citizenship"], 10)
+        service = StatsService(UnitsOfWork(sessions), ["citizenship"], 10)
         tr = Catalogs(Path(__file__).resolve().parent.parent / "content" / "locales").get("en")
 
         started = time.perf_counter()

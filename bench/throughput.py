@@ -414,7 +414,6 @@ class PipelineBot:
         from sqlalchemy.exc import SQLAlchemyError
 
         from db.models import Conversation, utcnow
-        from db.repositories.conversations import ConversationRepository
 
         state, _ = self.app.runtime.engine.start()
         as_json = state.to_json()
@@ -424,23 +423,20 @@ class PipelineBot:
             rows = [{"key": key(p.id), "state": as_json, "lang": "en", "updated_at": utcnow(), "last_update": None,
                      "counted": True} for p in batch]
             try:
-                async with self.app.runtime.sessions() as session, session.begin():
-                    await session.execute(insert(Conversation), rows)
+                async with self.app.runtime.unit_of_work() as uow:
+                    await uow.session.execute(insert(Conversation), rows)
             except SQLAlchemyError:
-                async with self.app.runtime.sessions() as session, session.begin():
-                    repo = ConversationRepository(session)
-                    with session.no_autoflush:
+                async with self.app.runtime.unit_of_work() as uow:
+                    with uow.session.no_autoflush:
                         for person in batch:
-                            await repo.put(key(person.id), as_json, "en", counted=True)
+                            await uow.conversations.put(key(person.id), as_json, "en", counted=True)
 
     async def stop(self, task: asyncio.Task[Any]) -> dict[str, Any]:
-        from db.repositories.conversations import ConversationRepository
-
         self.stop_event.set()
         await asyncio.wait_for(task, 10)
         await self.app.worker.drain(1)
-        async with self.app.runtime.sessions() as session:
-            conversations = await ConversationRepository(session).count()
+        async with self.app.runtime.unit_of_work() as uow:
+            conversations = await uow.conversations.count()
         extra = {"failed": self.app.worker.failed, "conversations": conversations}
         await self.app.close()
         extra["db_mb"] = sum(p.stat().st_size for p in self.dir.glob("jol.sqlite*")) / 2**20

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
+from db.types import UTCDateTime
 
 
 def utcnow() -> dt.datetime:
@@ -22,7 +23,7 @@ class Conversation(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     state: Mapped[str] = mapped_column(Text)
     lang: Mapped[str] = mapped_column(String(16))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # The last Telegram update that changed this conversation: a redelivered one changes nothing.
     last_update: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     # False when the migrant chose not to be counted in statistics (privacy notice).
@@ -45,7 +46,7 @@ class InboxUpdate(Base):
     payload: Mapped[str | None] = mapped_column(Text, nullable=True)
     status: Mapped[str] = mapped_column(String(8), default="pending", index=True)  # pending | done | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class FsmRecord(Base):
@@ -56,7 +57,7 @@ class FsmRecord(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     state: Mapped[str | None] = mapped_column(String(128), nullable=True)
     data: Mapped[str] = mapped_column(Text, default="{}")
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class Case(Base):
@@ -82,11 +83,11 @@ class Case(Base):
     counsellor_name: Mapped[str | None] = mapped_column(String(64), nullable=True)
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    first_response_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
-    reminded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    first_response_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class CaseMessage(Base):
@@ -101,7 +102,7 @@ class CaseMessage(Base):
     src_message: Mapped[int] = mapped_column(Integer)
     dst_chat: Mapped[int] = mapped_column(BigInteger)
     dst_message: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class OutboxMessage(Base):
@@ -117,9 +118,9 @@ class OutboxMessage(Base):
     link_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # case_messages.id to complete
     status: Mapped[str] = mapped_column(String(8), default="pending", index=True)  # pending | sent | dead
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    not_before: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    not_before: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     error: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
@@ -131,7 +132,7 @@ class CaseEvent(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(Integer, index=True)
     event: Mapped[str] = mapped_column(String(32))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class EnquiryFact(Base):

@@ -31,12 +31,12 @@ async def runtime(tmp_path: Path) -> AsyncIterator[Runtime]:
 
 @pytest.fixture
 def cases(runtime: Runtime) -> CaseService:
-    return CaseService(runtime.sessions, runtime.registry, runtime.catalogs, GROUP, "en",
+    return CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "en",
                        load_canned(ROOT / "content" / "canned.yaml"))
 
 
 async def outbox(runtime: Runtime) -> list[tuple[int, str, dict]]:
-    async with runtime.db.connect() as conn:
+    async with runtime.db_engine.connect() as conn:
         rows = (await conn.execute(text("select chat_id, method, payload from outbox order by id"))).all()
     return [(r[0], r[1], json.loads(r[2])) for r in rows]
 
@@ -72,7 +72,7 @@ async def test_closed_cases_are_erased_after_the_retention_period(cases: CaseSer
     await cases.close(case.id)
     assert await cases.purge(dt.timedelta(days=30), dt.datetime.now(dt.UTC) + dt.timedelta(days=29)) == 0
     assert await cases.purge(dt.timedelta(days=30), dt.datetime.now(dt.UTC) + dt.timedelta(days=31)) == 1
-    async with runtime.db.connect() as conn:
+    async with runtime.db_engine.connect() as conn:
         row = (await conn.execute(text("select chat_id, user_key, summary, closed_at from cases"))).one()
     assert row[:3] == (None, None, None) and row[3] is not None  # the timing stays for statistics
 
@@ -81,7 +81,7 @@ async def test_edits_are_mirrored_and_ratings_count_once(cases: CaseService, run
     case, _ = await cases.open_case("key-1", 55, "ru", HANDOFF, NOW)
     assert await cases.relay_in("key-1", 55, 10)
     assert not await cases.mirror_edit(55, 10, "fixed typo", user_key="key-1")  # its copy is not sent yet
-    async with runtime.db.begin() as conn:
+    async with runtime.db_engine.begin() as conn:
         await conn.execute(text("update case_messages set dst_message = 700"))
     assert await cases.mirror_edit(55, 10, "fixed typo", user_key="key-1")
     assert (GROUP, "editMessageText", {"message_id": 700, "text": "fixed typo"}) in await outbox(runtime)

@@ -18,8 +18,9 @@ from sqlalchemy.exc import OperationalError
 from bot.privacy.pseudonyms import Pseudonymizer
 from bot.telegram.intake.inbox import Inbox
 from bot.telegram.intake.worker import Backoff, UpdateWorker
-from db.connection import make_engine, make_sessionmaker
+from db.connection import make_engine
 from db.migrate import upgrade
+from db.unit_of_work import UnitsOfWork
 
 FAST = Backoff(first=0.01, longest=0.02, attempts=5)
 
@@ -28,7 +29,7 @@ FAST = Backoff(first=0.01, longest=0.02, attempts=5)
 async def inbox(tmp_path: Path) -> AsyncIterator[Inbox]:
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path}/w.sqlite")
     await upgrade(engine)
-    yield Inbox(make_sessionmaker(engine), Pseudonymizer(b"0123456789abcdef0123"))
+    yield Inbox(UnitsOfWork.over(engine), Pseudonymizer(b"0123456789abcdef0123"))
     await engine.dispose()
 
 
@@ -49,7 +50,7 @@ async def run_until(worker: UpdateWorker, done: Callable[[], bool], stop: asynci
 
 
 async def statuses(inbox: Inbox) -> dict[int, str]:
-    async with inbox.sessions() as session:
+    async with inbox.unit_of_work.sessions() as session:
         return dict((await session.execute(text("select update_id, status from inbox"))).all())  # type: ignore[arg-type]
 
 

@@ -20,9 +20,9 @@ from bot.privacy.pseudonyms import Pseudonymizer
 from bot.telegram.intake.inbox import Inbox
 from bot.telegram.intake.worker import UpdateWorker
 from bot.telegram.render import split_text
-from db.connection import make_engine, make_sessionmaker
+from db.connection import make_engine
 from db.migrate import upgrade
-from db.repositories.conversations import InboxRepository
+from db.unit_of_work import UnitsOfWork
 
 from .conftest import FIXED_TODAY
 
@@ -66,7 +66,7 @@ async def test_two_identical_presses_at_once_make_one_transition(tmp_path: Path)
 async def test_worker_keeps_each_persons_order_and_runs_people_in_parallel(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path}/w.sqlite")
     await upgrade(engine)
-    inbox = Inbox(make_sessionmaker(engine), Pseudonymizer(b"0123456789abcdef0123"))
+    inbox = Inbox(UnitsOfWork.over(engine), Pseudonymizer(b"0123456789abcdef0123"))
     seen: dict[int, list[int]] = {}
     running: dict[int, int] = {}
     overlap = {"same_person": 0, "max_people": 0}
@@ -103,7 +103,7 @@ async def test_worker_keeps_each_persons_order_and_runs_people_in_parallel(tmp_p
 async def test_a_failing_update_is_reported_and_does_not_block_the_rest(tmp_path: Path, caplog: Any) -> None:
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path}/w.sqlite")
     await upgrade(engine)
-    inbox = Inbox(make_sessionmaker(engine), Pseudonymizer(b"0123456789abcdef0123"))
+    inbox = Inbox(UnitsOfWork.over(engine), Pseudonymizer(b"0123456789abcdef0123"))
     handled: list[int] = []
 
     async def handle(payload: dict[str, Any]) -> None:
@@ -203,8 +203,8 @@ async def test_idle_conversations_are_purged_after_the_retention_period(tmp_path
 async def test_a_consent_press_handled_again_does_not_reset_the_conversation(tmp_path: Path) -> None:
     runtime = await open_runtime(settings(tmp_path), lambda: FIXED_TODAY)
     try:
-        async with runtime.sessions() as session, session.begin():  # as stored by the intake
-            await InboxRepository(session).add_many([(u, "k", "{}") for u in (10, 11, 12)])
+        async with runtime.unit_of_work() as uow:  # as stored by the intake
+            await uow.inbox.add_many([(u, "k", "{}") for u in (10, 11, 12)])
         await runtime.conversations.start("k", "en", update_id=10)
         moved = await runtime.conversations.handle("k", Choose(1), "en", update_id=11)
         again = await runtime.conversations.start("k", "en", update_id=10)  # after a crash, the same press

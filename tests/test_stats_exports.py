@@ -21,6 +21,7 @@ from db.connection import make_engine, make_sessionmaker
 from db.migrate import upgrade
 from db.models import Case
 from db.repositories.stats import StatsRepository
+from db.unit_of_work import UnitsOfWork
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = dt.date(2026, 11, 20)
@@ -53,7 +54,7 @@ def read(data: bytes) -> list[dict[str, str]]:
 
 async def test_csv_without_by_is_one_long_table_of_every_breakdown(sessions: async_sessionmaker[AsyncSession]) -> None:
     await add_facts(sessions)
-    service = StatsService(sessions, [], K)
+    service = StatsService(UnitsOfWork(sessions), [], K)
     tr = Catalogs(ROOT / "content/locales").get("en")
     data = await build.export(service, DAY, DAY, list(build.STANDARD), "csv", tr)
     rows = read(data)
@@ -109,7 +110,7 @@ async def test_median_answer_time_is_over_cases_not_categories(sessions: async_s
             session.add(Case(code=f"K-{i:04d}", lang="ru", flow="f", node="n", category=category, opened_at=opened,
                              first_response_at=opened + dt.timedelta(minutes=minutes)))
         await session.commit()
-    service = StatsService(sessions, [], K)
+    service = StatsService(UnitsOfWork(sessions), [], K)
     assert await service.response_median(DAY, DAY) == 1
     text = await build.summary(service, DAY, DAY, 1, Catalogs(ROOT / "content/locales").get("en"))
     assert text == "No data yet."  # no enquiries recorded: the summary says so rather than a lone median
@@ -128,4 +129,4 @@ async def test_median_answer_time_is_hidden_below_k_answered_cases(sessions: asy
             session.add(Case(code=f"K-{i:04d}", lang="ru", flow="f", node="n", category="c", opened_at=opened,
                              first_response_at=opened + dt.timedelta(minutes=3)))
         await session.commit()
-    assert await StatsService(sessions, [], K).response_median(DAY, DAY) is None
+    assert await StatsService(UnitsOfWork(sessions), [], K).response_median(DAY, DAY) is None

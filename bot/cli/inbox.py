@@ -26,9 +26,10 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from db.connection import make_engine, make_sessionmaker
+    from db.connection import make_engine
     from db.migrate import upgrade
-    from db.repositories.conversations import UNSENT, InboxRepository
+    from db.repositories.conversations import UNSENT
+    from db.unit_of_work import UnitsOfWork
 
     settings = settings_from(args)
 
@@ -36,9 +37,9 @@ def run(args: argparse.Namespace) -> int:
         engine = make_engine(settings.database_url)
         try:
             await upgrade(engine)
-            sessions = make_sessionmaker(engine)
-            async with sessions() as session:
-                rows = [r for r in await InboxRepository(session).failed()
+            unit_of_work = UnitsOfWork.over(engine)
+            async with unit_of_work() as uow:
+                rows = [r for r in await uow.inbox.failed()
                         if not args.ids or r.update_id in args.ids]
             for r in rows:
                 what = "applied, reply lost" if r.status == UNSENT else "not applied"
@@ -46,8 +47,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{r.update_id}\t{r.received_at:%Y-%m-%d %H:%M:%S}\t{r.attempts} attempts\t{what}{kept}")
             print(f"{len(rows)} updates given up")
             if args.replay and rows:
-                async with sessions() as session, session.begin():
-                    count = await InboxRepository(session).replay([r.update_id for r in rows])
+                async with unit_of_work() as uow:
+                    count = await uow.inbox.replay([r.update_id for r in rows])
                 print(f"{count} updates put back in line; the bot handles them within a second "
                       "(or at its next start)")
         finally:

@@ -17,9 +17,10 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.privacy.retention import purge
-    from db.connection import make_engine, make_sessionmaker
+    from db.connection import make_engine
     from db.migrate import upgrade
     from db.models import utcnow
+    from db.unit_of_work import UnitsOfWork
 
     settings = settings_from(args)
 
@@ -27,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
         engine = make_engine(settings.database_url)
         try:
             await upgrade(engine)
-            result = await purge(make_sessionmaker(engine), settings.conversation_retention_days, utcnow())
+            result = await purge(UnitsOfWork.over(engine), settings.conversation_retention_days, utcnow())
         finally:
             await engine.dispose()
         print(f"deleted {result.conversations} conversations idle for over {settings.conversation_retention_days} "

@@ -33,8 +33,9 @@ def run(args: argparse.Namespace) -> int:
     from bot.i18n.catalogs import Catalogs
     from bot.stats import build
     from bot.stats.report import Breakdown, StatsService
-    from db.connection import make_engine, make_sessionmaker
+    from db.connection import make_engine
     from db.migrate import upgrade
+    from db.unit_of_work import UnitsOfWork
 
     settings = settings_from(args)
     registry = load_registry(settings.flows_dir, settings.content_dir)
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         engine = make_engine(settings.database_url)
         try:
             await upgrade(engine)
-            service = StatsService(make_sessionmaker(engine), categories, args.k or settings.stats_min_cell)
+            service = StatsService(UnitsOfWork.over(engine), categories, args.k or settings.stats_min_cell)
             if args.action == "export":
                 breakdowns = [Breakdown.parse(b, args.what) for b in args.by] if args.by else list(build.STANDARD)
                 data = await build.export(service, first, last, breakdowns, args.format, tr)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.conversation.screens import Presenter
@@ -31,8 +31,9 @@ from bot.engine.schema import (
 from bot.engine.search import Topic, TopicIndex
 from bot.i18n.catalogs import Catalogs
 from bot.stats.recorder import StatsRecorder
-from db.connection import make_engine, make_sessionmaker
+from db.connection import make_engine
 from db.migrate import upgrade
+from db.unit_of_work import UnitsOfWork
 
 
 @dataclass
@@ -42,13 +43,13 @@ class Runtime:
     engine: Engine
     catalogs: Catalogs
     presenter: Presenter
-    db: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
+    db_engine: AsyncEngine
+    unit_of_work: UnitsOfWork
     conversations: ConversationService
     index: TopicIndex
 
     async def close(self) -> None:
-        await self.db.dispose()
+        await self.db_engine.dispose()
 
 
 def _texts_with_target(flow: Flow, node: Node) -> list[tuple[str, str | None]]:
@@ -96,8 +97,9 @@ async def open_runtime(settings: Settings, today: Clock = system_today) -> Runti
     engine = Engine(registry, today)
     catalogs = Catalogs(settings.locales_dir)
     index = build_index(registry, catalogs, settings.content_dir)
-    db = make_engine(settings.database_url)
-    await upgrade(db)
-    sessions = make_sessionmaker(db)
-    return Runtime(settings, registry, engine, catalogs, Presenter(registry.contacts), db, sessions,
-                ConversationService(engine, sessions, catalogs, index, StatsRecorder.for_registry(registry)), index)
+    db_engine = make_engine(settings.database_url)
+    await upgrade(db_engine)
+    unit_of_work = UnitsOfWork.over(db_engine)
+    return Runtime(settings, registry, engine, catalogs, Presenter(registry.contacts), db_engine, unit_of_work,
+                   ConversationService(engine, unit_of_work, catalogs, index, StatsRecorder.for_registry(registry)),
+                   index)

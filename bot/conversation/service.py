@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.engine.events import Event, InvalidInput, NotUnderstood, RedFlag, Suggestions
 from bot.engine.inputs import Choose, Text, UserInput
 from bot.engine.runner import Engine
@@ -21,8 +19,7 @@ from bot.engine.state import State
 from bot.i18n.catalogs import Catalogs
 from bot.stats.recorder import StatsRecorder
 from db.models import Conversation
-from db.repositories.conversations import ConversationRepository, InboxRepository
-from db.repositories.stats import StatsRepository
+from db.unit_of_work import UnitOfWork, UnitsOfWork
 
 
 @dataclass
@@ -34,10 +31,10 @@ class Reply:
 
 
 class ConversationService:
-    def __init__(self, engine: Engine, sessions: async_sessionmaker[AsyncSession], catalogs: Catalogs,
+    def __init__(self, engine: Engine, unit_of_work: UnitsOfWork, catalogs: Catalogs,
                  index: TopicIndex | None = None, recorder: StatsRecorder | None = None):
         self.engine = engine
-        self.sessions = sessions
+        self.unit_of_work = unit_of_work
         self.catalogs = catalogs
         self.index = index
         self.recorder = recorder
@@ -46,28 +43,28 @@ class ConversationService:
                     campaign: str | None = None) -> Reply:
         """Begin at the entry flow (``/start``), forgetting where an earlier conversation was."""
         state, events = self.engine.start()
-        async with self.sessions() as session, session.begin():
-            repo = ConversationRepository(session)
-            row = await repo.get(key)
+        async with self.unit_of_work() as uow:
+            row = await uow.conversations.get(key)
             current = State.from_json(row.state) if row else None
-            if update_id is not None and not await InboxRepository(session).claim(update_id) \
+            if update_id is not None and not await uow.inbox.claim(update_id) \
                     and current is not None and row is not None:  # the same press again: no new start
                 return Reply(current, self.engine.show(current), row.lang, duplicate=True)
-            await repo.put(key, state.to_json(), lang, counted=counted, update_id=update_id, campaign=campaign)
-            row = await repo.get(key)
-            await self._record(session, events, state, row)
+            await uow.conversations.put(key, state.to_json(), lang, counted=counted, update_id=update_id,
+                                        campaign=campaign)
+            row = await uow.conversations.get(key)
+            await self._record(uow, events, state, row)
         return Reply(state, events, lang)
 
-    async def _record(self, session: AsyncSession, events: list[Event], state: State, row: Conversation | None) -> None:
+    async def _record(self, uow: UnitOfWork, events: list[Event], state: State, row: Conversation | None) -> None:
         if self.recorder is None or row is None:
             return
-        await self.recorder.record(StatsRepository(session), events, state.answers, lang=row.lang,
+        await self.recorder.record(uow.stats, events, state.answers, lang=row.lang,
                                    campaign=row.campaign, counted=row.counted, today=self.engine.today())
 
     async def language(self, key: str) -> str | None:
         """The language this migrant chose, or None if they have not talked to the bot yet."""
-        async with self.sessions() as session:
-            row = await ConversationRepository(session).get(key)
+        async with self.unit_of_work() as uow:
+            row = await uow.conversations.get(key)
             return row.lang if row else None
 
     async def handle(self, key: str, inp: UserInput, default_lang: str, *, update_id: int | None = None) -> Reply:
@@ -76,19 +73,18 @@ class ConversationService:
         "Applied before" is read from the update's own inbox row, never by comparing ids:
         Telegram starts ids again after a week of silence, and deliveries can come out of order.
         """
-        async with self.sessions() as session, session.begin():
-            repo = ConversationRepository(session)
-            row = await repo.get(key)
+        async with self.unit_of_work() as uow:
+            row = await uow.conversations.get(key)
             lang = row.lang if row else default_lang
             state = State.from_json(row.state) if row else None
-            if update_id is not None and not await InboxRepository(session).claim(update_id) and state is not None:
+            if update_id is not None and not await uow.inbox.claim(update_id) and state is not None:
                 return Reply(state, self.engine.show(state), lang, duplicate=True)
             if state is None:
                 state, events = self.engine.start()
             else:
                 state, events = self.engine.advance(state, self._understand(state, inp, lang))
-            await repo.put(key, state.to_json(), lang, update_id=update_id)
-            await self._record(session, events, state, row or await repo.get(key))
+            await uow.conversations.put(key, state.to_json(), lang, update_id=update_id)
+            await self._record(uow, events, state, row or await uow.conversations.get(key))
         if isinstance(inp, Text):
             events = self._search(inp.text, state, events)
         return Reply(state, events, lang)
@@ -117,8 +113,8 @@ class ConversationService:
 
     async def current(self, key: str) -> Reply | None:
         """The current step again, without changing anything."""
-        async with self.sessions() as session:
-            row = await ConversationRepository(session).get(key)
+        async with self.unit_of_work() as uow:
+            row = await uow.conversations.get(key)
             state = State.from_json(row.state) if row else None
             if row is None or state is None:
                 return None
@@ -126,18 +122,17 @@ class ConversationService:
 
     async def set_language(self, key: str, lang: str) -> Reply | None:
         """Switch language; the current step again (None when there is no conversation yet)."""
-        async with self.sessions() as session, session.begin():
-            repo = ConversationRepository(session)
-            row = await repo.get(key)
+        async with self.unit_of_work() as uow:
+            row = await uow.conversations.get(key)
             state = State.from_json(row.state) if row else None
             if row is None or state is None:
                 return None
-            await repo.put(key, row.state, lang)
+            await uow.conversations.put(key, row.state, lang)
         return Reply(state, self.engine.show(state), lang)
 
     async def forget(self, key: str) -> None:
-        async with self.sessions() as session, session.begin():
-            await ConversationRepository(session).delete(key)
+        async with self.unit_of_work() as uow:
+            await uow.conversations.delete(key)
 
     def _understand(self, state: State, inp: UserInput, lang: str) -> UserInput:
         """Typed text that equals a button's label (in the reader's language) is that button."""

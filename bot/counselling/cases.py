@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine.contacts import ContactCard
 from bot.engine.registry import Registry
@@ -23,8 +22,7 @@ from bot.i18n import texts
 from bot.i18n.catalogs import Catalogs, Translator
 from bot.i18n.languages import native_name
 from db.models import Case, CaseMessage, utcnow
-from db.repositories.cases import CaseRepository
-from db.repositories.outbox import OutboxRepository
+from db.unit_of_work import UnitsOfWork
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 NOTE_MARKERS = ("/note", "//")
@@ -63,9 +61,9 @@ def new_code() -> str:
 
 
 class CaseService:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], registry: Registry, catalogs: Catalogs,
+    def __init__(self, unit_of_work: UnitsOfWork, registry: Registry, catalogs: Catalogs,
                  group_id: int, group_lang: str, canned: dict[str, CannedReply]):
-        self.sessions = sessions
+        self.unit_of_work = unit_of_work
         self.registry = registry
         self.catalogs = catalogs
         self.group_id = group_id
@@ -109,81 +107,76 @@ class CaseService:
                         now: dt.datetime | None = None) -> tuple[Case, bool]:
         """The migrant's open case, or a new one with its topic and summary queued. (case, created)"""
         now = now or utcnow()
-        async with self.sessions() as session, session.begin():
-            cases = CaseRepository(session)
-            existing = await cases.open_for(user_key)
+        async with self.unit_of_work() as uow:
+            existing = await uow.cases.open_for(user_key)
             if existing is not None:
                 return existing, False
             answers = ", ".join(f"{k}={v}" for k, v in sorted(handoff.answers.items()))
-            case = await cases.add(Case(code=new_code(), user_key=user_key, chat_id=chat_id, lang=lang,
+            case = await uow.cases.add(Case(code=new_code(), user_key=user_key, chat_id=chat_id, lang=lang,
                                         flow=handoff.flow, node=handoff.node, category=handoff.category,
                                         urgency=handoff.urgency, summary=answers, status="open", opened_at=now))
-            outbox = OutboxRepository(session)
-            await outbox.put(self.group_id, "createForumTopic", {"name": self.title(case)}, case_id=case.id)
-            await outbox.put(self.group_id, "sendMessage", {"text": self.summary(case), "thread": True,
+            await uow.outbox.put(self.group_id, "createForumTopic", {"name": self.title(case)}, case_id=case.id)
+            await uow.outbox.put(self.group_id, "sendMessage", {"text": self.summary(case), "thread": True,
                                                             "reply_markup": self.case_buttons(case)}, case_id=case.id)
             if case.urgency == "urgent":
                 text = self.group_tr(texts.CASE_URGENT_ANNOUNCE).format(code=case.code, category=case.category)
-                await outbox.put(self.group_id, "sendMessage", {"text": text})
+                await uow.outbox.put(self.group_id, "sendMessage", {"text": text})
             return case, True
 
     async def open_case_of(self, user_key: str) -> Case | None:
-        async with self.sessions() as session:
-            return await CaseRepository(session).open_for(user_key)
+        async with self.unit_of_work() as uow:
+            return await uow.cases.open_for(user_key)
 
     # -- relaying -----------------------------------------------------------------------------
     async def relay_in(self, user_key: str, chat_id: int, message_id: int, reply_to: int | None = None) -> bool:
         """Copy a migrant's message into their case topic. False when they have no open case."""
-        async with self.sessions() as session, session.begin():
-            cases = CaseRepository(session)
-            case = await cases.open_for(user_key)
+        async with self.unit_of_work() as uow:
+            case = await uow.cases.open_for(user_key)
             if case is None:
                 return False
-            link = await cases.add_message(CaseMessage(case_id=case.id, direction="in", src_chat=chat_id,
+            link = await uow.cases.add_message(CaseMessage(case_id=case.id, direction="in", src_chat=chat_id,
                                                        src_message=message_id, dst_chat=self.group_id))
             payload: dict[str, Any] = {"from_chat_id": chat_id, "message_id": message_id, "thread": True}
             if reply_to is not None:
-                original = await cases.message_by_copy(case.id, chat_id, reply_to)
+                original = await uow.cases.message_by_copy(case.id, chat_id, reply_to)
                 if original is not None:
                     payload["reply_to"] = original.src_message
-            await OutboxRepository(session).put(self.group_id, "copyMessage", payload, case_id=case.id,
+            await uow.outbox.put(self.group_id, "copyMessage", payload, case_id=case.id,
                                                 link_id=link.id)
             return True
 
     async def relay_out(self, topic_id: int, message_id: int, reply_to: int | None = None,
                         now: dt.datetime | None = None) -> bool:
         """Copy a counsellor's message from a case topic to the migrant."""
-        async with self.sessions() as session, session.begin():
-            cases = CaseRepository(session)
-            case = await cases.by_topic(topic_id)
+        async with self.unit_of_work() as uow:
+            case = await uow.cases.by_topic(topic_id)
             if case is None or case.chat_id is None or case.status == "closed":
                 return False
             if case.first_response_at is None:
                 case.first_response_at = now or utcnow()
-                await cases.event(case.id, "first_response", case.first_response_at)
-            link = await cases.add_message(CaseMessage(case_id=case.id, direction="out", src_chat=self.group_id,
+                await uow.cases.event(case.id, "first_response", case.first_response_at)
+            link = await uow.cases.add_message(CaseMessage(case_id=case.id, direction="out", src_chat=self.group_id,
                                                        src_message=message_id, dst_chat=case.chat_id))
             payload: dict[str, Any] = {"from_chat_id": self.group_id, "message_id": message_id}
             if reply_to is not None:
-                original = await cases.message_by_copy(case.id, self.group_id, reply_to)
+                original = await uow.cases.message_by_copy(case.id, self.group_id, reply_to)
                 if original is not None:
                     payload["reply_to"] = original.src_message
-            await OutboxRepository(session).put(case.chat_id, "copyMessage", payload, case_id=case.id,
+            await uow.outbox.put(case.chat_id, "copyMessage", payload, case_id=case.id,
                                                 link_id=link.id)
             return True
 
     async def mirror_edit(self, chat_id: int, message_id: int, text: str, user_key: str | None = None,
                           topic_id: int | None = None) -> bool:
         """An edited text message: edit its copy too."""
-        async with self.sessions() as session, session.begin():
-            cases = CaseRepository(session)
-            case = await (cases.open_for(user_key) if user_key else cases.by_topic(topic_id or 0))
+        async with self.unit_of_work() as uow:
+            case = await (uow.cases.open_for(user_key) if user_key else uow.cases.by_topic(topic_id or 0))
             if case is None:
                 return False
-            link = await cases.message_by_source(case.id, chat_id, message_id)
+            link = await uow.cases.message_by_source(case.id, chat_id, message_id)
             if link is None or link.dst_message is None:
                 return False
-            await OutboxRepository(session).put(link.dst_chat, "editMessageText",
+            await uow.outbox.put(link.dst_chat, "editMessageText",
                                                 {"message_id": link.dst_message, "text": text}, case_id=case.id)
             return True
 
@@ -191,10 +184,8 @@ class CaseService:
     async def _act(self, case_id: int, action: str, counsellor_id: int | None = None, name: str | None = None,
                    now: dt.datetime | None = None) -> Case | None:
         now = now or utcnow()
-        async with self.sessions() as session, session.begin():
-            cases = CaseRepository(session)
-            outbox = OutboxRepository(session)
-            case = await cases.get(case_id)
+        async with self.unit_of_work() as uow:
+            case = await uow.cases.get(case_id)
             if case is None or case.chat_id is None:
                 return None
             tr_case = self.catalogs.get(case.lang)
@@ -202,28 +193,28 @@ class CaseService:
                 case.status, case.counsellor_id, case.counsellor_name = "claimed", counsellor_id, (name or "?")[:64]
                 case.claimed_at = case.claimed_at or now
                 note = self.group_tr(texts.CASE_CLAIMED_NOTE).format(name=case.counsellor_name)
-                await outbox.put(self.group_id, "sendMessage", {"text": note, "thread": True}, case_id=case.id)
+                await uow.outbox.put(self.group_id, "sendMessage", {"text": note, "thread": True}, case_id=case.id)
             elif action == "close" and case.status != "closed":
                 case.status, case.closed_at = "closed", now
                 rating = {"inline_keyboard": [[{"text": "⭐" * n, "callback_data": f"r:{case.id}:{n}"}]
                                               for n in range(5, 0, -1)]}
-                await outbox.put(case.chat_id, "sendMessage", {
+                await uow.outbox.put(case.chat_id, "sendMessage", {
                     "text": tr_case(texts.CASE_CLOSED).format(code=case.code), "reply_markup": rating},
                     case_id=case.id)
-                await outbox.put(self.group_id, "sendMessage", {"text": self.group_tr(texts.CASE_CLOSED_NOTE),
+                await uow.outbox.put(self.group_id, "sendMessage", {"text": self.group_tr(texts.CASE_CLOSED_NOTE),
                                                                 "thread": True}, case_id=case.id)
-                await outbox.put(self.group_id, "closeForumTopic", {"thread": True}, case_id=case.id)
+                await uow.outbox.put(self.group_id, "closeForumTopic", {"thread": True}, case_id=case.id)
             elif action == "reopen" and case.status == "closed":
                 case.status, case.closed_at = ("claimed" if case.counsellor_id else "open"), None
-                await outbox.put(self.group_id, "reopenForumTopic", {"thread": True}, case_id=case.id)
-                await outbox.put(self.group_id, "sendMessage", {"text": self.group_tr(texts.CASE_REOPENED_NOTE),
+                await uow.outbox.put(self.group_id, "reopenForumTopic", {"thread": True}, case_id=case.id)
+                await uow.outbox.put(self.group_id, "sendMessage", {"text": self.group_tr(texts.CASE_REOPENED_NOTE),
                                                                 "thread": True}, case_id=case.id)
-                await outbox.put(case.chat_id, "sendMessage",
+                await uow.outbox.put(case.chat_id, "sendMessage",
                                  {"text": tr_case(texts.CASE_REOPENED).format(code=case.code)}, case_id=case.id)
             else:
                 return case
-            await cases.event(case.id, action, now)
-            await outbox.put(self.group_id, "editForumTopic", {"name": self.title(case), "thread": True},
+            await uow.cases.event(case.id, action, now)
+            await uow.outbox.put(self.group_id, "editForumTopic", {"name": self.title(case), "thread": True},
                              case_id=case.id)
             return case
 
@@ -237,8 +228,8 @@ class CaseService:
         return await self._act(case_id, "reopen")
 
     async def case_for_topic(self, topic_id: int) -> Case | None:
-        async with self.sessions() as session:
-            return await CaseRepository(session).by_topic(topic_id)
+        async with self.unit_of_work() as uow:
+            return await uow.cases.by_topic(topic_id)
 
     async def send_canned(self, case_id: int, key: str) -> bool:
         reply = self.canned.get(key)
@@ -259,29 +250,27 @@ class CaseService:
 
     async def _send_text(self, case_id: int, render: Any) -> bool:
         """A text from the bot to the migrant (in their language), with a copy in the topic."""
-        async with self.sessions() as session, session.begin():
-            case = await CaseRepository(session).get(case_id)
+        async with self.unit_of_work() as uow:
+            case = await uow.cases.get(case_id)
             if case is None or case.chat_id is None or case.status == "closed":
                 return False
-            outbox = OutboxRepository(session)
             text = render(self.catalogs.get(case.lang))
-            await outbox.put(case.chat_id, "sendMessage", {"text": text}, case_id=case.id)
-            await outbox.put(self.group_id, "sendMessage", {"text": f"→ {text}", "thread": True}, case_id=case.id)
+            await uow.outbox.put(case.chat_id, "sendMessage", {"text": text}, case_id=case.id)
+            await uow.outbox.put(self.group_id, "sendMessage", {"text": f"→ {text}", "thread": True}, case_id=case.id)
             if case.first_response_at is None:
                 case.first_response_at = utcnow()
-                await CaseRepository(session).event(case.id, "first_response", case.first_response_at)
+                await uow.cases.event(case.id, "first_response", case.first_response_at)
             return True
 
     async def rate(self, case_id: int, user_key: str, rating: int) -> bool:
-        async with self.sessions() as session, session.begin():
-            cases = CaseRepository(session)
-            case = await cases.get(case_id)
+        async with self.unit_of_work() as uow:
+            case = await uow.cases.get(case_id)
             if case is None or case.user_key != user_key or not 1 <= rating <= 5 or case.rating is not None:
                 return False
             case.rating = rating
-            await cases.event(case.id, "rated")
+            await uow.cases.event(case.id, "rated")
             note = self.group_tr(texts.CASE_RATED_NOTE).format(rating=rating)
-            await OutboxRepository(session).put(self.group_id, "sendMessage", {"text": note, "thread": True},
+            await uow.outbox.put(self.group_id, "sendMessage", {"text": note, "thread": True},
                                                 case_id=case.id)
             return True
 
@@ -289,54 +278,46 @@ class CaseService:
     async def remind(self, after: dt.timedelta, now: dt.datetime | None = None) -> int:
         """Announce again every case nobody has taken for ``after``."""
         now = now or utcnow()
-        async with self.sessions() as session, session.begin():
-            cases = CaseRepository(session)
-            due = await cases.unclaimed_before(now - after)
+        async with self.unit_of_work() as uow:
+            due = await uow.cases.unclaimed_before(now - after)
             for case in due:
-                minutes = int((now - _aware(case.opened_at)).total_seconds() // 60)
+                minutes = int((now - case.opened_at).total_seconds() // 60)
                 text = self.group_tr(texts.CASE_REMINDER).format(code=case.code, minutes=minutes)
-                await OutboxRepository(session).put(self.group_id, "sendMessage", {"text": text})
+                await uow.outbox.put(self.group_id, "sendMessage", {"text": text})
                 case.reminded_at = now
-                await cases.event(case.id, "reminded", now)
+                await uow.cases.event(case.id, "reminded", now)
             return len(due)
 
     # -- privacy ------------------------------------------------------------------------------
     async def forget(self, user_key: str, now: dt.datetime | None = None) -> bool:
         """Close and erase the migrant's cases; delete copies Telegram still lets us delete."""
         now = now or utcnow()
-        async with self.sessions() as session, session.begin():
-            cases = CaseRepository(session)
-            outbox = OutboxRepository(session)
-            found = await cases.all_for(user_key)
+        async with self.unit_of_work() as uow:
+            found = await uow.cases.all_for(user_key)
             for case in found:
-                await outbox.drop_for_case(case.id)
-                for message in await cases.messages(case.id):
-                    if message.dst_message is not None and now - _aware(message.created_at) < DELETABLE_FOR:
-                        await outbox.put(message.dst_chat, "deleteMessage", {"message_id": message.dst_message})
+                await uow.outbox.drop_for_case(case.id)
+                for message in await uow.cases.messages(case.id):
+                    if message.dst_message is not None and now - message.created_at < DELETABLE_FOR:
+                        await uow.outbox.put(message.dst_chat, "deleteMessage", {"message_id": message.dst_message})
                 if case.status != "closed":
                     case.status, case.closed_at = "closed", now
-                    await outbox.put(self.group_id, "sendMessage", {
+                    await uow.outbox.put(self.group_id, "sendMessage", {
                         "text": self.group_tr(texts.CASE_FORGOTTEN_NOTE), "thread": True}, case_id=case.id)
-                    await outbox.put(self.group_id, "closeForumTopic", {"thread": True}, case_id=case.id)
-                    await outbox.put(self.group_id, "editForumTopic", {"name": self.title(case), "thread": True},
+                    await uow.outbox.put(self.group_id, "closeForumTopic", {"thread": True}, case_id=case.id)
+                    await uow.outbox.put(self.group_id, "editForumTopic", {"name": self.title(case), "thread": True},
                                      case_id=case.id)
-                await cases.event(case.id, "forgotten", now)
-                await cases.erase(case)
+                await uow.cases.event(case.id, "forgotten", now)
+                await uow.cases.erase(case)
             return bool(found)
 
     async def purge(self, retention: dt.timedelta, now: dt.datetime | None = None) -> int:
         """Erase cases closed longer ago than ``retention`` (timings are kept for statistics)."""
         now = now or utcnow()
-        async with self.sessions() as session, session.begin():
-            cases = CaseRepository(session)
-            old = await cases.closed_before(now - retention)
+        async with self.unit_of_work() as uow:
+            old = await uow.cases.closed_before(now - retention)
             for case in old:
-                await cases.erase(case)
-                await cases.event(case.id, "purged", now)
-            await OutboxRepository(session).purge_sent(now - dt.timedelta(days=2))
+                await uow.cases.erase(case)
+                await uow.cases.event(case.id, "purged", now)
+            await uow.outbox.purge_sent(now - dt.timedelta(days=2))
             return len(old)
 
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """SQLite returns naive datetimes; everything is stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -9,9 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from db.repositories.conversations import ConversationRepository, FsmRepository, InboxRepository
+from db.unit_of_work import UnitsOfWork
 
 INBOX_KEEP = dt.timedelta(days=2)  # long enough to recognise an update Telegram sends again
 
@@ -23,10 +21,10 @@ class Purged:
     updates: int
 
 
-async def purge(sessions: async_sessionmaker[AsyncSession], retention_days: int, now: dt.datetime) -> Purged:
+async def purge(unit_of_work: UnitsOfWork, retention_days: int, now: dt.datetime) -> Purged:
     idle_before = now - dt.timedelta(days=retention_days)
-    async with sessions() as session, session.begin():
-        conversations = await ConversationRepository(session).delete_idle(idle_before)
-        fsm = await FsmRepository(session).delete_idle(idle_before)
-        updates = await InboxRepository(session).purge_handled(now - INBOX_KEEP)
+    async with unit_of_work() as uow:
+        conversations = await uow.conversations.delete_idle(idle_before)
+        fsm = await uow.fsm.delete_idle(idle_before)
+        updates = await uow.inbox.purge_handled(now - INBOX_KEEP)
     return Purged(conversations, fsm, updates)

@@ -13,7 +13,6 @@ from bot.stats.chart import weekly_png
 from bot.stats.export import Notes, csv_bytes, long_csv_bytes, xlsx_bytes
 from bot.stats.report import Breakdown, StatsService, week_of
 from db.models import utcnow
-from db.repositories.stats import StatsRepository
 
 STANDARD = (Breakdown("enquiries", ("flow",)), Breakdown("enquiries", ("flow", "language")),
             Breakdown("enquiries", ("month",)), Breakdown("enquiries", ("campaign",)),
@@ -39,13 +38,11 @@ async def chart(service: StatsService, registry: Registry, first: dt.date, last:
     start = dt.datetime.combine(first, dt.time(), dt.UTC)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC)
     minutes: dict[str, list[float]] = defaultdict(list)
-    async with service.sessions() as session:
-        for case in await StatsRepository(session).cases(start, end):
+    async with service.unit_of_work() as uow:
+        for case in await uow.stats.cases(start, end):
             if case.first_response_at is not None:
-                opened = case.opened_at.replace(tzinfo=dt.UTC) if case.opened_at.tzinfo is None else case.opened_at
-                answered = case.first_response_at if case.first_response_at.tzinfo else \
-                    case.first_response_at.replace(tzinfo=dt.UTC)
-                minutes[week_of(opened.date())].append((answered - opened).total_seconds() / 60)
+                opened = case.opened_at
+                minutes[week_of(opened.date())].append((case.first_response_at - opened).total_seconds() / 60)
     titles = {fid: tr(flow.title) for fid, flow in registry.flows.items()}
     return weekly_png(by_topic, handoffs, minutes, service.k, titles, tr)
 
@@ -54,9 +51,9 @@ async def summary(service: StatsService, first: dt.date, last: dt.date, weeks: i
     def shown(n: int) -> str:
         return str(n) if n >= service.k else f"<{service.k}"
 
-    async with service.sessions() as session:
-        enquiries = await StatsRepository(session).total(first, last, "started")
-        handoffs = await StatsRepository(session).total(first, last, "handoff")
+    async with service.unit_of_work() as uow:
+        enquiries = await uow.stats.total(first, last, "started")
+        handoffs = await uow.stats.total(first, last, "handoff")
     # Cases in the categories the export shows (a total with hidden categories could reveal one).
     count = sum(c.cases or 0 for c in await service.cases(first, last))
     minutes = await service.response_median(first, last)

@@ -8,10 +8,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.stats.suppression import Table, suppress
-from db.repositories.stats import StatsRepository
+from db.unit_of_work import UnitsOfWork
 
 WHAT = {"enquiries": ("started",), "outcomes": ("outcome",), "handoffs": ("handoff",)}
 TIME_DIMS = {"day", "week", "month"}
@@ -47,10 +45,10 @@ class CaseRow:
 
 
 class StatsService:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], categories: Sequence[str], k: int = 10):
+    def __init__(self, unit_of_work: UnitsOfWork, categories: Sequence[str], k: int = 10):
         if k < MIN_K:
             raise ValueError(f"STATS_MIN_CELL must be at least {MIN_K}")
-        self.sessions = sessions
+        self.unit_of_work = unit_of_work
         self.categories = tuple(categories)
         self.k = k
 
@@ -64,8 +62,8 @@ class StatsService:
         if unknown:
             raise ValueError(f"unknown breakdown {unknown}; use any of {', '.join(self.dimensions())}")
         query_dims = ["day" if d in TIME_DIMS else d for d in breakdown.by]
-        async with self.sessions() as session:
-            rows = await StatsRepository(session).counts(first, last, query_dims, WHAT[breakdown.what],
+        async with self.unit_of_work() as uow:
+            rows = await uow.stats.counts(first, last, query_dims, WHAT[breakdown.what],
                                                         self.categories)
         counts: Counter[tuple[object, ...]] = Counter()
         for key, n in rows:
@@ -82,8 +80,8 @@ class StatsService:
         return "" if value is None else value
 
     async def uncounted(self, first: dt.date, last: dt.date) -> int:
-        async with self.sessions() as session:
-            return await StatsRepository(session).total(first, last, "uncounted")
+        async with self.unit_of_work() as uow:
+            return await uow.stats.total(first, last, "uncounted")
 
     async def response_median(self, first: dt.date, last: dt.date) -> float | None:
         """The median minutes to a first answer over the cases opened in the period.
@@ -93,9 +91,9 @@ class StatsService:
         """
         start = dt.datetime.combine(first, dt.time(), dt.UTC)
         end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC)
-        async with self.sessions() as session:
-            found = await StatsRepository(session).cases(start, end)
-        minutes = [(_aware(c.first_response_at) - _aware(c.opened_at)).total_seconds() / 60
+        async with self.unit_of_work() as uow:
+            found = await uow.stats.cases(start, end)
+        minutes = [(c.first_response_at - c.opened_at).total_seconds() / 60
                    for c in found if c.first_response_at is not None]
         return statistics.median(minutes) if len(minutes) >= self.k else None
 
@@ -103,14 +101,14 @@ class StatsService:
         """Per case category: how many, and the median times (categories under k are hidden)."""
         start = dt.datetime.combine(first, dt.time(), dt.UTC)
         end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC)
-        async with self.sessions() as session:
-            found = await StatsRepository(session).cases(start, end)
+        async with self.unit_of_work() as uow:
+            found = await uow.stats.cases(start, end)
         by_category: dict[str, list[tuple[float | None, float | None]]] = {}
         for case in found:
-            opened = _aware(case.opened_at)
-            response = (_aware(case.first_response_at) - opened).total_seconds() / 60 if case.first_response_at \
+            opened = case.opened_at
+            response = (case.first_response_at - opened).total_seconds() / 60 if case.first_response_at \
                 else None
-            closing = (_aware(case.closed_at) - opened).total_seconds() / 3600 if case.closed_at else None
+            closing = (case.closed_at - opened).total_seconds() / 3600 if case.closed_at else None
             by_category.setdefault(case.category, []).append((response, closing))
         rows = []
         for category, times in sorted(by_category.items()):
@@ -124,6 +122,3 @@ class StatsService:
                                 round(statistics.median(closings), 1) if len(closings) >= self.k else None))
         return rows
 
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

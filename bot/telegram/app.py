@@ -79,7 +79,7 @@ def _storage(settings: Settings, runtime: Runtime,
 
         storage = RedisStorage.from_url(settings.redis_url)
         return storage, RedisEventIsolation(storage.redis)
-    return SQLStorage(runtime.sessions, pseudonymize), PerUserIsolation()
+    return SQLStorage(runtime.unit_of_work, pseudonymize), PerUserIsolation()
 
 
 async def build_app(settings: Settings, today: Clock = system_today) -> App:
@@ -103,7 +103,7 @@ async def build_app(settings: Settings, today: Clock = system_today) -> App:
     dispatcher.update.middleware(ContextMiddleware(runtime.conversations, runtime.catalogs, pseudonymize, languages))
     categories = sorted({name for flow in runtime.registry.flows.values() for name in flow.stats})
     dispatcher["admins"] = AdminCheck(settings.admin_ids, settings.admin_chat_id)
-    dispatcher["stats"] = StatsService(runtime.sessions, categories, settings.stats_min_cell)
+    dispatcher["stats"] = StatsService(runtime.unit_of_work, categories, settings.stats_min_cell)
     dispatcher["stats_tr"] = runtime.catalogs.get(settings.stats_language)
     dispatcher["registry"] = runtime.registry
     dispatcher.include_router(admin.build_router())
@@ -111,7 +111,7 @@ async def build_app(settings: Settings, today: Clock = system_today) -> App:
     cases, sender = None, None
     if settings.counsellor_chat_id is not None:
         cases, sender = _escalation(settings, runtime, bot, actions, dispatcher)
-    inbox = Inbox(runtime.sessions, pseudonymize)
+    inbox = Inbox(runtime.unit_of_work, pseudonymize)
     app = App(settings, runtime, bot, dispatcher, actions, inbox, UpdateWorker(inbox, lambda p: app.handle(p)), cases,
               sender)
     return app
@@ -127,16 +127,16 @@ def _escalation(settings: Settings, runtime: Runtime, bot: Bot, actions: Migrant
     group's router. Only built when COUNSELLOR_CHAT_ID is set."""
     assert settings.counsellor_chat_id is not None and settings.bot_token is not None
     group_tr = runtime.catalogs.get(settings.counsellor_language)
-    cases = CaseService(runtime.sessions, runtime.registry, runtime.catalogs, settings.counsellor_chat_id,
+    cases = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, settings.counsellor_chat_id,
                         settings.counsellor_language, load_canned(settings.content_dir / "canned.yaml"))
     limiter = RateLimiter(settings.rate_private_per_second, settings.rate_group_per_minute,
                           settings.rate_global_per_second)
-    sender = OutboxSender(Bot(settings.bot_token.get_secret_value(), session=_session(settings)), runtime.sessions,
-                          cases, limiter)
+    sender = OutboxSender(Bot(settings.bot_token.get_secret_value(), session=_session(settings)),
+                          runtime.unit_of_work, cases, limiter)
+    runtime.unit_of_work.on_outbox_written(sender.wake)  # every commit that queues a message wakes it
     hours = WorkingHours.parse(settings.working_hours, settings.working_days, settings.timezone)
-    actions.escalation = Escalation(cases, hours, settings.expected_wait_hours, settings.case_retention_days,
-                                    sender.wake)
-    dispatcher["cases"], dispatcher["sender"] = cases, sender
+    actions.escalation = Escalation(cases, hours, settings.expected_wait_hours, settings.case_retention_days)
+    dispatcher["cases"] = cases
     dispatcher["group_tr"] = group_tr
     dispatcher.include_router(counsellor.build_router(settings.counsellor_chat_id, group_tr))
     return cases, sender

@@ -12,15 +12,14 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.privacy.pseudonyms import Pseudonymizer
-from db.repositories.conversations import FsmRepository
+from db.unit_of_work import UnitsOfWork
 
 
 class SQLStorage(BaseStorage):
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], pseudonymize: Pseudonymizer):
-        self.sessions = sessions
+    def __init__(self, unit_of_work: UnitsOfWork, pseudonymize: Pseudonymizer):
+        self.unit_of_work = unit_of_work
         self.pseudonymize = pseudonymize
 
     def _key(self, key: StorageKey) -> str:
@@ -29,21 +28,21 @@ class SQLStorage(BaseStorage):
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
-        async with self.sessions() as session, session.begin():
-            await FsmRepository(session).set_state(self._key(key), value)
+        async with self.unit_of_work() as uow:
+            await uow.fsm.set_state(self._key(key), value)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self.sessions() as session:
-            row = await FsmRepository(session).get(self._key(key))
+        async with self.unit_of_work() as uow:
+            row = await uow.fsm.get(self._key(key))
             return row.state if row else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        async with self.sessions() as session, session.begin():
-            await FsmRepository(session).set_data(self._key(key), json.dumps(dict(data), ensure_ascii=False))
+        async with self.unit_of_work() as uow:
+            await uow.fsm.set_data(self._key(key), json.dumps(dict(data), ensure_ascii=False))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self.sessions() as session:
-            row = await FsmRepository(session).get(self._key(key))
+        async with self.unit_of_work() as uow:
+            row = await uow.fsm.get(self._key(key))
             if row is None:
                 return {}
             loaded = json.loads(row.data or "{}")

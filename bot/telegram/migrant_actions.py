@@ -7,7 +7,6 @@ reply into Telegram messages. It holds no per-user state of its own.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiogram import Bot
@@ -40,7 +39,6 @@ class Escalation:
     hours: WorkingHours
     expected_wait_hours: int
     retention_days: int
-    wake_sender: Callable[[], None]
 
 
 @dataclass
@@ -155,7 +153,6 @@ class MigrantActions:
         handoff = CaseRequest(data["flow"], data["node"], data["category"], data["urgency"], data["answers"])
         case, _created = await self.escalation.cases.open_case(key, chat_id, lang, handoff)
         await state.update_data(handoff=None)
-        self.escalation.wake_sender()
         if case.urgency == "urgent":
             text = tr(texts.CASE_ACK_URGENT).format(code=case.code)
         elif self.escalation.hours.open_at(utcnow()):
@@ -169,20 +166,17 @@ class MigrantActions:
 
     async def relay(self, key: str, chat_id: int, message_id: int, reply_to: int | None) -> bool:
         """Pass a migrant's message to their open case; False when there is none."""
-        if self.escalation is None or not await self.escalation.cases.relay_in(key, chat_id, message_id, reply_to):
-            return False
-        self.escalation.wake_sender()
-        return True
+        return self.escalation is not None and \
+            await self.escalation.cases.relay_in(key, chat_id, message_id, reply_to)
 
     async def relay_edit(self, key: str, chat_id: int, message_id: int, text: str) -> None:
-        escalation = self.escalation
-        if escalation is not None and await escalation.cases.mirror_edit(chat_id, message_id, text, user_key=key):
-            escalation.wake_sender()
+        if self.escalation is not None:
+            await self.escalation.cases.mirror_edit(chat_id, message_id, text, user_key=key)
 
     async def rate(self, chat_id: int, message_id: int | None, key: str, case_id: int, stars: int,
                    tr: Translator) -> None:
-        if self.escalation is not None and await self.escalation.cases.rate(case_id, key, stars):
-            self.escalation.wake_sender()
+        if self.escalation is not None:
+            await self.escalation.cases.rate(case_id, key, stars)
         await self._edit_or_send(chat_id, message_id, tr(texts.CASE_THANKS), None)
 
     async def info(self, chat_id: int, tr: Translator, text: str, **params: object) -> None:
@@ -202,7 +196,6 @@ class MigrantActions:
             await self.conversations.forget(key)
             await state.clear()
             if self.escalation is not None and await self.escalation.cases.forget(key):
-                self.escalation.wake_sender()
                 text = f"{text}\n\n{tr(texts.FORGET_CASES)}"
         await self._edit_or_send(chat_id, message_id, text, None)
 

@@ -47,7 +47,7 @@ def single_instance(lock_file: Path) -> Iterator[None]:
 
 async def _purge_daily(app: App, stop: asyncio.Event) -> None:
     while not stop.is_set():
-        result = await purge(app.runtime.sessions, app.settings.conversation_retention_days, utcnow())
+        result = await purge(app.runtime.unit_of_work, app.settings.conversation_retention_days, utcnow())
         log.info("retention: deleted %d idle conversations, %d old states, %d handled updates",
                  result.conversations, result.fsm, result.updates)
         if app.cases is not None:
@@ -61,11 +61,10 @@ async def _purge_daily(app: App, stop: asyncio.Event) -> None:
 
 async def _remind(app: App, stop: asyncio.Event) -> None:
     """Announce again the cases nobody has taken, every CASE_REMIND_MINUTES."""
-    assert app.cases is not None and app.sender is not None
+    assert app.cases is not None
     after = dt.timedelta(minutes=app.settings.case_remind_minutes)
     while not stop.is_set():
-        if await app.cases.remind(after):
-            app.sender.wake()
+        await app.cases.remind(after)
         try:
             await asyncio.wait_for(stop.wait(), timeout=60)
         except TimeoutError:

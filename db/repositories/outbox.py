@@ -15,6 +15,7 @@ from db.models import OutboxMessage, utcnow
 class OutboxRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
+        self.added = 0  # messages queued in this transaction: the unit of work wakes the sender if any
 
     async def put(self, chat_id: int, method: str, payload: dict[str, Any], *, case_id: int | None = None,
                   link_id: int | None = None) -> OutboxMessage:
@@ -23,6 +24,7 @@ class OutboxRepository:
                             created_at=utcnow())
         self.session.add(row)
         await self.session.flush()
+        self.added += 1
         return row
 
     async def heads(self, now: dt.datetime, limit: int = 200) -> list[OutboxMessage]:

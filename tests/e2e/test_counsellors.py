@@ -118,7 +118,7 @@ async def test_a_case_from_escalation_to_forget(tg: FakeTelegram, tmp_path: Path
         await tg.wait_for(lambda: not tg.topics[(GROUP_ID, thread)].closed, 10, what="the topic reopened")
 
         # first response and rating are recorded, with no content
-        async with app.runtime.db.connect() as conn:
+        async with app.runtime.db_engine.connect() as conn:
             row = (await conn.execute(text("select first_response_at, rating from cases"))).one()
         assert row[0] is not None and row[1] == 4
 
@@ -128,7 +128,7 @@ async def test_a_case_from_escalation_to_forget(tg: FakeTelegram, tmp_path: Path
         person.press("Yes, erase")
         await person.expect("conversation with the counsellor was closed and erased")
         await tg.wait_for(lambda: len([c for c in tg.calls("deleteMessage") if c.ok]) >= 4, 10, what="deletions")
-        async with app.runtime.db.connect() as conn:
+        async with app.runtime.db_engine.connect() as conn:
             case = (await conn.execute(text("select chat_id, user_key, summary, status from cases"))).one()
             relayed = (await conn.execute(text("select count(*) from case_messages"))).scalar_one()
         assert tuple(case) == (None, None, None, "closed") and relayed == 0

@@ -131,7 +131,7 @@ async def test_forget_erases_the_conversation(app: App, session: RecordingSessio
     await m.send("/forget")
     await m.press_button("Yes, erase")
     assert "no longer keeps anything about you" in session.texts()[-1]
-    async with app.runtime.db.connect() as conn:
+    async with app.runtime.db_engine.connect() as conn:
         assert (await conn.execute(text("select count(*) from conversations"))).scalar_one() == 0
     await m.send("hello")  # a new start: the language question again
     assert session.texts()[-1] == "Choose your language:"
@@ -153,7 +153,7 @@ async def test_no_telegram_id_or_name_is_stored(app: App, session: RecordingSess
     await m.press_button("Нет")
     await m.send("canary free text 555")
     dump = []
-    async with app.runtime.db.connect() as conn:
+    async with app.runtime.db_engine.connect() as conn:
         for table in ("conversations", "fsm", "inbox"):
             rows = (await conn.execute(text(f"select * from {table}"))).all()
             dump.extend(str(r) for r in rows)

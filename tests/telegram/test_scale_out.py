@@ -33,7 +33,7 @@ async def test_a_conversation_on_postgresql_and_redis(tmp_path: Path) -> None:
             before = len(session.requests)
             await m.update({k: v for k, v in first.items() if k != "update_id"}, update_id=first["update_id"])
             assert len(session.requests) == before  # the inbox on PostgreSQL ignores the redelivery
-            async with app.runtime.db.connect() as conn:
+            async with app.runtime.db_engine.connect() as conn:
                 assert (await conn.execute(text("select count(*) from conversations"))).scalar_one() == 1
         finally:
             await app.close()

@@ -53,7 +53,7 @@ async def walk(m: Migrant, counted: bool = True, campaign: str | None = None) ->
 
 async def dump(app: App) -> str:
     out = []
-    async with app.runtime.db.connect() as conn:
+    async with app.runtime.db_engine.connect() as conn:
         for table in ("enquiry_facts", "fact_categories"):
             out += [str(r) for r in (await conn.execute(text(f"select * from {table}"))).all()]
     return "\n".join(out)
@@ -89,7 +89,7 @@ async def test_people_who_decline_are_only_a_bare_total(stats_app: App) -> None:
     session = stats_app.bot.session
     assert isinstance(session, RecordingSession)
     await walk(Migrant(stats_app, session, user_id=555, language_code="en"), counted=False)
-    async with stats_app.runtime.db.connect() as conn:
+    async with stats_app.runtime.db_engine.connect() as conn:
         rows = (await conn.execute(text("select kind, flow, node, lang, campaign from enquiry_facts"))).all()
         categories = (await conn.execute(text("select count(*) from fact_categories"))).scalar_one()
     assert rows == [("uncounted", None, None, None, None)] and categories == 0

@@ -13,10 +13,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.privacy.pseudonyms import Pseudonymizer
-from db.repositories.conversations import InboxRepository
+from db.unit_of_work import UnitsOfWork
 
 log = logging.getLogger("jol.inbox")
 _SENDER_FIELDS = ("message", "edited_message", "callback_query", "my_chat_member", "chat_member",
@@ -57,8 +55,8 @@ class FailedUpdate:
 
 
 class Inbox:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], pseudonymize: Pseudonymizer):
-        self.sessions = sessions
+    def __init__(self, unit_of_work: UnitsOfWork, pseudonymize: Pseudonymizer):
+        self.unit_of_work = unit_of_work
         self.pseudonymize = pseudonymize
 
     def key_of(self, raw: dict[str, Any]) -> str:
@@ -102,48 +100,48 @@ class Inbox:
                 log.error("update %s skipped: %s", bad.update_id, bad.reason)
         if not rows:
             return 0
-        async with self.sessions() as session, session.begin():
-            return await InboxRepository(session).add_many(rows)
+        async with self.unit_of_work() as uow:
+            return await uow.inbox.add_many(rows)
 
     async def pending(self, limit: int = 500) -> list[Pending]:
-        async with self.sessions() as session:
-            rows = await InboxRepository(session).pending(limit)
+        async with self.unit_of_work() as uow:
+            rows = await uow.inbox.pending(limit)
             return [Pending(r.update_id, r.key, json.loads(r.payload or "{}")) for r in rows]
 
     async def begin(self, update_id: int) -> int:
         """Count an attempt (committed before handling, so a crash loop is noticed)."""
-        async with self.sessions() as session, session.begin():
-            return await InboxRepository(session).start_attempt(update_id)
+        async with self.unit_of_work() as uow:
+            return await uow.inbox.start_attempt(update_id)
 
     async def begin_many(self, update_ids: list[int]) -> dict[int, int]:
         """Count an attempt for a batch about to be handled, in one transaction."""
-        async with self.sessions() as session, session.begin():
-            return await InboxRepository(session).start_attempts(update_ids)
+        async with self.unit_of_work() as uow:
+            return await uow.inbox.start_attempts(update_ids)
 
     async def finish(self, update_id: int, status: str = "done") -> None:
         await self.finish_many([update_id], status)
 
     async def finish_many(self, update_ids: list[int], status: str = "done") -> None:
-        async with self.sessions() as session, session.begin():
-            await InboxRepository(session).finish_many(update_ids, status)
+        async with self.unit_of_work() as uow:
+            await uow.inbox.finish_many(update_ids, status)
 
     async def failed(self, limit: int = 1000) -> list[FailedUpdate]:
         """Updates given up on, oldest first (``python -m bot inbox failed``)."""
-        async with self.sessions() as session:
-            rows = await InboxRepository(session).failed(limit)
+        async with self.unit_of_work() as uow:
+            rows = await uow.inbox.failed(limit)
             return [FailedUpdate(r.update_id, r.status, r.attempts, r.received_at, r.payload is not None)
                     for r in rows]
 
     async def failed_count(self) -> int:
-        async with self.sessions() as session:
-            return await InboxRepository(session).failed_count()
+        async with self.unit_of_work() as uow:
+            return await uow.inbox.failed_count()
 
     async def replay(self, update_ids: list[int] | None = None) -> int:
         """Put given-up updates back in line; a running bot picks them up within a second."""
-        async with self.sessions() as session, session.begin():
-            return await InboxRepository(session).replay(update_ids)
+        async with self.unit_of_work() as uow:
+            return await uow.inbox.replay(update_ids)
 
     async def next_offset(self) -> int | None:
-        async with self.sessions() as session:
-            last = await InboxRepository(session).max_update_id()
+        async with self.unit_of_work() as uow:
+            last = await uow.inbox.max_update_id()
             return last + 1 if last is not None else None

@@ -27,14 +27,12 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.types import InlineKeyboardMarkup, ReplyParameters
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.counselling.cases import CaseService
 from bot.i18n import texts
 from bot.telegram.outbox.rate_limits import RateLimiter
 from db.models import OutboxMessage, utcnow
-from db.repositories.cases import CaseRepository
-from db.repositories.outbox import OutboxRepository
+from db.unit_of_work import UnitsOfWork
 
 log = logging.getLogger("jol.sender")
 MAX_ATTEMPTS = 12
@@ -43,10 +41,10 @@ TOPIC_GONE = ("message thread not found", "TOPIC_DELETED", "TOPIC_CLOSED", "TOPI
 
 
 class OutboxSender:
-    def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession], cases: CaseService,
+    def __init__(self, bot: Bot, unit_of_work: UnitsOfWork, cases: CaseService,
                  limiter: RateLimiter):
         self.bot = bot
-        self.sessions = sessions
+        self.unit_of_work = unit_of_work
         self.cases = cases
         self.limiter = limiter
         self._wake = asyncio.Event()
@@ -74,9 +72,9 @@ class OutboxSender:
         message that must wait longer is passed over until the next look.
         """
         now = utcnow()
-        async with self.sessions() as session:
-            heads = await OutboxRepository(session).heads(now)
-            next_due = await OutboxRepository(session).next_due()
+        async with self.unit_of_work() as uow:
+            heads = await uow.outbox.heads(now)
+            next_due = await uow.outbox.next_due()
         soonest = 1.0
         sent_any = False
         while heads:
@@ -94,7 +92,7 @@ class OutboxSender:
         if sent_any:
             return 0.0
         if next_due is not None:
-            due = _aware(next_due)
+            due = next_due
             if due > now:
                 soonest = min(soonest, (due - now).total_seconds())
         return max(soonest, 0.005)
@@ -104,8 +102,8 @@ class OutboxSender:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while loop.time() < deadline:
-            async with self.sessions() as session:
-                if await OutboxRepository(session).pending_count() == 0:
+            async with self.unit_of_work() as uow:
+                if await uow.outbox.pending_count() == 0:
                     return True
             await asyncio.sleep(min(await self.step(), max(0.0, deadline - loop.time())))
         return False
@@ -176,16 +174,16 @@ class OutboxSender:
     async def _thread(self, row: OutboxMessage) -> int | None:
         if row.case_id is None:
             return None
-        async with self.sessions() as session:
-            case = await CaseRepository(session).get(row.case_id)
+        async with self.unit_of_work() as uow:
+            case = await uow.cases.get(row.case_id)
             topic = case.topic_id if case else None
         if topic is None:  # its topic was never made (that message died): make it now
             topic = await self._recreate_topic(row.case_id)
         return topic
 
     async def _recreate_topic(self, case_id: int) -> int | None:
-        async with self.sessions() as session:
-            case = await CaseRepository(session).get(case_id)
+        async with self.unit_of_work() as uow:
+            case = await uow.cases.get(case_id)
             if case is None:
                 return None
             title, summary, buttons = self.cases.title(case), self.cases.summary(case), self.cases.case_buttons(case)
@@ -193,48 +191,44 @@ class OutboxSender:
         await self.bot.send_message(chat_id=self.cases.group_id, text=summary,
                                     message_thread_id=topic.message_thread_id,
                                     reply_markup=InlineKeyboardMarkup.model_validate(buttons))
-        async with self.sessions() as session, session.begin():
-            found = await CaseRepository(session).get(case_id)
+        async with self.unit_of_work() as uow:
+            found = await uow.cases.get(case_id)
             if found is not None:
                 found.topic_id = topic.message_thread_id
-                await CaseRepository(session).event(case_id, "topic_recreated")
+                await uow.cases.event(case_id, "topic_recreated")
         log.info("case %s: its topic was gone, made a new one", case_id)
         return topic.message_thread_id
 
     async def _done(self, row: OutboxMessage, result: Any) -> None:
-        async with self.sessions() as session, session.begin():
-            await OutboxRepository(session).sent(row.id)
-            cases = CaseRepository(session)
+        async with self.unit_of_work() as uow:
+            await uow.outbox.sent(row.id)
             if row.method == "createForumTopic" and row.case_id is not None:
-                case = await cases.get(row.case_id)
+                case = await uow.cases.get(row.case_id)
                 if case is not None:
                     case.topic_id = result.message_thread_id
             message_id = getattr(result, "message_id", None)
             if row.link_id is not None and message_id is not None:
-                await cases.set_copy(row.link_id, message_id)
+                await uow.cases.set_copy(row.link_id, message_id)
 
     async def _forbidden(self, row: OutboxMessage, reason: str) -> None:
-        async with self.sessions() as session, session.begin():
-            await OutboxRepository(session).dead(row.id, reason)
+        async with self.unit_of_work() as uow:
+            await uow.outbox.dead(row.id, reason)
             if row.case_id is None or row.chat_id == self.cases.group_id:
                 log.error("the bot may not write to chat %s: %s", row.chat_id, reason)
                 return
-            case = await CaseRepository(session).get(row.case_id)
+            case = await uow.cases.get(row.case_id)
             if case is not None and not case.unreachable:
                 case.unreachable = True
-                await CaseRepository(session).event(case.id, "unreachable")
-                await OutboxRepository(session).put(self.cases.group_id, "sendMessage", {
+                await uow.cases.event(case.id, "unreachable")
+                await uow.outbox.put(self.cases.group_id, "sendMessage", {
                     "text": self.cases.group_tr(texts.CASE_UNREACHABLE_NOTE), "thread": True}, case_id=case.id)
         self.dead += 1
 
     async def _retry(self, row_id: int, when: dt.datetime, error: str, count: bool = True) -> None:
-        async with self.sessions() as session, session.begin():
-            await OutboxRepository(session).retry(row_id, when, error, count)
+        async with self.unit_of_work() as uow:
+            await uow.outbox.retry(row_id, when, error, count)
 
     async def _dead(self, row_id: int, error: str) -> None:
-        async with self.sessions() as session, session.begin():
-            await OutboxRepository(session).dead(row_id, error)
+        async with self.unit_of_work() as uow:
+            await uow.outbox.dead(row_id, error)
 
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -13,7 +13,6 @@ from bot.i18n import texts
 from bot.i18n.catalogs import Translator
 from bot.telegram.callbacks import Canned, CaseAction
 from bot.telegram.middlewares.counsellors_only import CounsellorsOnly
-from bot.telegram.outbox.sender import OutboxSender
 
 RELAYED = {ContentType.TEXT, ContentType.PHOTO, ContentType.DOCUMENT, ContentType.VOICE, ContentType.VIDEO,
            ContentType.AUDIO, ContentType.STICKER, ContentType.LOCATION, ContentType.ANIMATION,
@@ -32,33 +31,29 @@ async def _case_id(message: Message, cases: CaseService) -> int | None:
     return case.id if case else None
 
 
-async def claim(message: Message, cases: CaseService, sender: OutboxSender) -> None:
+async def claim(message: Message, cases: CaseService) -> None:
     case_id = await _case_id(message, cases)
     if case_id is not None and message.from_user:
         await cases.claim(case_id, message.from_user.id, _name(message))
-        sender.wake()
 
 
-async def close(message: Message, cases: CaseService, sender: OutboxSender) -> None:
+async def close(message: Message, cases: CaseService) -> None:
     case_id = await _case_id(message, cases)
     if case_id is not None:
         await cases.close(case_id)
-        sender.wake()
 
 
-async def reopen(message: Message, cases: CaseService, sender: OutboxSender) -> None:
+async def reopen(message: Message, cases: CaseService) -> None:
     case_id = await _case_id(message, cases)
     if case_id is not None:
         await cases.reopen(case_id)
-        sender.wake()
 
 
-async def hotlines(message: Message, cases: CaseService, sender: OutboxSender, registry: Registry) -> None:
+async def hotlines(message: Message, cases: CaseService, registry: Registry) -> None:
     case_id = await _case_id(message, cases)
     if case_id is not None:
         await cases.send_cards(case_id, [registry.contacts[n] for n in ("emergency", "helpline", "egov")
                                          if n in registry.contacts])
-        sender.wake()
 
 
 async def canned_menu(message: Message, cases: CaseService, group_tr: Translator) -> None:
@@ -81,22 +76,20 @@ async def note(message: Message) -> None:
     """Notes stay among counsellors: nothing to do."""
 
 
-async def relay(message: Message, cases: CaseService, sender: OutboxSender) -> None:
+async def relay(message: Message, cases: CaseService) -> None:
     if message.message_thread_id is None:
         return
     reply_to = message.reply_to_message.message_id if message.reply_to_message and \
         message.reply_to_message.message_id != message.message_thread_id else None
-    if await cases.relay_out(message.message_thread_id, message.message_id, reply_to):
-        sender.wake()
+    await cases.relay_out(message.message_thread_id, message.message_id, reply_to)
 
 
-async def edited(message: Message, cases: CaseService, sender: OutboxSender) -> None:
-    if message.text and await cases.mirror_edit(message.chat.id, message.message_id, message.text,
-                                                topic_id=message.message_thread_id):
-        sender.wake()
+async def edited(message: Message, cases: CaseService) -> None:
+    if message.text:
+        await cases.mirror_edit(message.chat.id, message.message_id, message.text, topic_id=message.message_thread_id)
 
 
-async def case_button(query: CallbackQuery, callback_data: CaseAction, cases: CaseService, sender: OutboxSender,
+async def case_button(query: CallbackQuery, callback_data: CaseAction, cases: CaseService,
                       registry: Registry, group_tr: Translator, bot: Bot) -> None:
     await query.answer()
     case_id, action = callback_data.case_id, callback_data.action
@@ -113,13 +106,11 @@ async def case_button(query: CallbackQuery, callback_data: CaseAction, cases: Ca
         await bot.send_message(chat_id=query.message.chat.id, text=group_tr(texts.CANNED_PICK),
                                message_thread_id=getattr(query.message, "message_thread_id", None),
                                reply_markup=_canned_keyboard(cases, case_id, group_tr))
-    sender.wake()
 
 
-async def canned_button(query: CallbackQuery, callback_data: Canned, cases: CaseService, sender: OutboxSender) -> None:
+async def canned_button(query: CallbackQuery, callback_data: Canned, cases: CaseService) -> None:
     await query.answer()
-    if await cases.send_canned(callback_data.case_id, callback_data.key):
-        sender.wake()
+    await cases.send_canned(callback_data.case_id, callback_data.key)
 
 
 def build_router(group_id: int, group_tr: Translator) -> Router:

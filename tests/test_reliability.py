@@ -42,7 +42,7 @@ async def test_fifty_concurrent_writers_on_sqlite_all_succeed(tmp_path: Path) ->
                 await runtime.conversations.handle(key, Choose(1, None), "en", update_id=i * 10 + step)
 
         await asyncio.gather(*(one(i) for i in range(50)))
-        async with runtime.db.connect() as conn:
+        async with runtime.db_engine.connect() as conn:
             rows = (await conn.execute(text("select count(*), max(last_update) from conversations"))).one()
         assert rows == (50, 492)
     finally:
@@ -189,10 +189,10 @@ async def test_idle_conversations_are_purged_after_the_retention_period(tmp_path
         await runtime.conversations.start("old", "en")
         await runtime.conversations.start("recent", "en")
         now = dt.datetime.now(dt.UTC)
-        async with runtime.db.begin() as conn:
+        async with runtime.db_engine.begin() as conn:
             await conn.execute(text("update conversations set updated_at = :t where key = 'old'"),
                                {"t": now - dt.timedelta(days=31)})
-        result = await purge(runtime.sessions, 30, now)
+        result = await purge(runtime.unit_of_work, 30, now)
         assert result.conversations == 1
         assert await runtime.conversations.language("old") is None
         assert await runtime.conversations.language("recent") == "en"

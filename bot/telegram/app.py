@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -22,6 +22,7 @@ from bot.telegram.fsm_storage import SQLStorage
 from bot.telegram.intake.inbox import Inbox
 from bot.telegram.intake.isolation import PerUserIsolation
 from bot.telegram.intake.worker import UpdateWorker
+from bot.telegram.liveness import BackgroundTasks, Liveness
 from bot.telegram.middlewares.context import ContextMiddleware
 from bot.telegram.migrant_actions import Escalation, MigrantActions
 from bot.telegram.outbox.rate_limits import RateLimiter
@@ -50,6 +51,12 @@ class App:
     worker: UpdateWorker
     cases: CaseService | None = None
     sender: OutboxSender | None = None
+    tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
+
+    @property
+    def liveness(self) -> Liveness:
+        """Plain data for health checks and metrics: background tasks alive, updates given up."""
+        return Liveness(self.tasks, self.worker)
 
     async def handle(self, payload: dict[str, Any]) -> None:
         update = Update.model_validate(payload, context={"bot": self.bot})

@@ -73,10 +73,12 @@ async def _remind(app: App, stop: asyncio.Event) -> None:
 
 async def _serve(app: App, webhook: bool, stop: asyncio.Event) -> None:
     settings = app.settings
-    worker_task = asyncio.create_task(app.worker.run(stop))
-    purge_task = asyncio.create_task(_purge_daily(app, stop))
-    case_tasks = [asyncio.create_task(app.sender.run(stop)), asyncio.create_task(_remind(app, stop))] \
-        if app.sender is not None else []
+    tasks = app.tasks  # each one logs its errors and starts again; one that dies fails /healthz
+    tasks.start("update worker", app.worker.run, stop)
+    tasks.start("daily purge", lambda stop: _purge_daily(app, stop), stop)
+    if app.sender is not None:
+        tasks.start("outbox sender", app.sender.run, stop)
+        tasks.start("case reminders", lambda stop: _remind(app, stop), stop)
     runner: web.AppRunner | None = None
     try:
         await app.set_commands()
@@ -85,7 +87,7 @@ async def _serve(app: App, webhook: bool, stop: asyncio.Event) -> None:
             secret = check_secret(settings.webhook_secret.get_secret_value() if settings.webhook_secret else None)
             if not settings.webhook_url:
                 raise RuntimeError("WEBHOOK_URL is required in webhook mode (the public https address of this server)")
-            runner = web.AppRunner(webhook_app(app.inbox, app.worker, secret, settings.webhook_path))
+            runner = web.AppRunner(webhook_app(app.inbox, app.worker, secret, settings.webhook_path, app.liveness))
             await runner.setup()
             await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
             await app.bot.set_webhook(settings.webhook_url, secret_token=secret,
@@ -97,14 +99,12 @@ async def _serve(app: App, webhook: bool, stop: asyncio.Event) -> None:
             log.info("@%s is polling for updates", me.username)
             await Poller(app.bot, app.inbox, app.worker, timeout=settings.polling_timeout).run(stop)
     finally:
-        stop.set()
-        await worker_task
-        await purge_task
+        stop.set()  # no new updates are taken from here on
+        await tasks.wait()
         finished = await app.worker.drain(settings.shutdown_timeout)
         if not finished:
-            log.warning("stopped with updates still being handled; they will be handled at the next start")
-        for task in case_tasks:
-            await task
+            log.warning("stopped with updates still being handled; at the next start each shows its person "
+                        "the current step")
         if app.sender is not None and not await app.sender.flush(settings.shutdown_timeout / 2):
             log.warning("stopped with messages still in the outbox; they will be sent at the next start")
         if runner is not None:

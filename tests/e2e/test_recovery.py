@@ -9,7 +9,7 @@ import pytest
 from tests.fake_telegram import FakeTelegram
 
 from .harness import Person
-from .inprocess import running
+from .inprocess import GROUP_ID, running
 
 pytestmark = pytest.mark.slow
 
@@ -44,3 +44,33 @@ async def test_a_polled_update_with_a_lone_surrogate_is_skipped_and_its_id_logge
         await tg.wait_for(lambda: bad["update_id"] in tg.confirmed_ids, 10, what="the broken update confirmed")
     assert f"update {bad['update_id']} skipped" in caplog.text
     assert "\ud800" not in caplog.text and "8103" not in caplog.text
+
+
+async def test_the_outbox_sender_outlives_a_database_error(tg: FakeTelegram, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from bot.counselling.cases import CaseRequest
+    from db.repositories.outbox import OutboxRepository
+
+    tg.supergroup(GROUP_ID, "Jol counsellors", is_forum=True)
+    heads = OutboxRepository.heads
+    failures = []
+
+    async def locked_once(self: OutboxRepository, now: object) -> object:
+        if not failures:
+            failures.append(1)  # SQLite's write lock held longer than the busy timeout
+            raise OperationalError("select", {}, Exception("database is locked"))
+        return await heads(self, now)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(OutboxRepository, "heads", locked_once)
+    async with running(tg, tmp_path) as app:
+        await tg.wait_for(lambda: bool(failures), 10, what="the database error")
+        assert app.cases is not None
+        await app.cases.open_case("someone", 8105, "en", CaseRequest("work_permit", "permit_expired",
+                                                                        "permit_expired", "normal", {}))
+        assert app.sender is not None
+        app.sender.wake()
+        await tg.wait_for(lambda: any(c.ok for c in tg.calls("createForumTopic")), 20,
+                          what="the case's topic, sent after the error")
+        assert app.liveness.live

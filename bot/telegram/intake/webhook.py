@@ -2,7 +2,8 @@
 
 The secret token is required: a request without the right ``X-Telegram-Bot-Api-Secret-Token``
 gets 401 and is not stored. A 200 goes back only after the update is committed to the inbox,
-so Telegram re-sends anything the bot did not keep. ``/healthz`` answers for load balancers.
+so Telegram re-sends anything the bot did not keep. ``/healthz`` answers for load balancers:
+503 when a background task has died.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from aiohttp import web
 
 from bot.telegram.intake.inbox import Inbox
 from bot.telegram.intake.worker import UpdateWorker
+from bot.telegram.liveness import Liveness
 
 log = logging.getLogger("jol.webhook")
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -35,7 +37,8 @@ def check_secret(secret: str | None) -> str:
     return secret
 
 
-def webhook_app(inbox: Inbox, worker: UpdateWorker, secret: str, path: str) -> web.Application:
+def webhook_app(inbox: Inbox, worker: UpdateWorker, secret: str, path: str,
+                liveness: Liveness | None = None) -> web.Application:
     secret = check_secret(secret)
 
     async def receive(request: web.Request) -> web.Response:
@@ -53,7 +56,9 @@ def webhook_app(inbox: Inbox, worker: UpdateWorker, secret: str, path: str) -> w
         return web.Response(text="ok")
 
     async def healthz(_request: web.Request) -> web.Response:
-        return web.json_response({"ok": True})
+        if liveness is None:
+            return web.json_response({"ok": True})
+        return web.json_response(liveness.snapshot(), status=200 if liveness.live else 503)
 
     app = web.Application(client_max_size=2 * 1024 * 1024)
     app.router.add_post(path, receive)

@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from bot.i18n.catalogs import Catalogs
 from bot.stats import build
 from bot.stats.report import Breakdown, StatsService
-from db.connection import make_engine, make_sessionmaker
+from db.connection import make_db_engine, make_sessionmaker
 from db.migrate import upgrade
 from db.models import EnquiryFact
 from db.unit_of_work import UnitsOfWork
@@ -64,9 +64,9 @@ async def main(args: argparse.Namespace) -> int:
     rng = random.Random(7)
     end = dt.date(2026, 11, 26)
     with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite+aiosqlite:///{tmp}/stats.sqlite")
-        await upgrade(engine)
-        sessions = make_sessionmaker(engine)
+        db_engine = make_db_engine(f"sqlite+aiosqlite:///{tmp}/stats.sqlite")
+        await upgrade(db_engine)
+        sessions = make_sessionmaker(db_engine)
         started = time.perf_counter()
         fill(f"{tmp}/stats.sqlite", args.facts, args.days, end, rng)
         filled = time.perf_counter() - started
@@ -86,7 +86,7 @@ async def main(args: argparse.Namespace) -> int:
         csv = await build.export(service, end - dt.timedelta(days=args.days), end,
                                  [Breakdown.parse("flow,language")], "csv", tr)
         all_csv = time.perf_counter() - started
-        await engine.dispose()
+        await db_engine.dispose()
 
     print(f"Statistics export with {total:,} facts over {args.days} days (SQLite, one process)")
     print(f"  filling the database            {filled:7.2f} s")

@@ -1,4 +1,4 @@
-"""Creating the database engine, with the SQLite settings that keep concurrent writers safe.
+"""Creating the database db_engine, with the SQLite settings that keep concurrent writers safe.
 
 SQLite: WAL journal, a busy timeout of 10 s and ``BEGIN IMMEDIATE`` for every transaction, so
 two writers queue for the lock instead of failing half-way with "database is locked". Other
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 BUSY_TIMEOUT_MS = 10_000
 
 
-def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def make_db_engine(url: str, **kwargs: Any) -> AsyncEngine:
     parsed = make_url(url)
     is_sqlite = parsed.get_backend_name() == "sqlite"
     if is_sqlite and parsed.database and parsed.database != ":memory:":
@@ -28,14 +28,14 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
         kwargs.setdefault("pool_timeout", 60)
-    engine = create_async_engine(url, **kwargs)
+    db_engine = create_async_engine(url, **kwargs)
     if is_sqlite:
-        _sqlite_pragmas(engine)
-    return engine
+        _sqlite_pragmas(db_engine)
+    return db_engine
 
 
-def _sqlite_pragmas(engine: AsyncEngine) -> None:
-    sync_engine = engine.sync_engine
+def _sqlite_pragmas(db_engine: AsyncEngine) -> None:
+    sync_engine = db_engine.sync_engine
 
     @event.listens_for(sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -52,5 +52,5 @@ def _sqlite_pragmas(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(db_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(db_engine, expire_on_commit=False)

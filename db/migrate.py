@@ -22,11 +22,11 @@ def alembic_config() -> Config:
     return cfg
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+async def upgrade(db_engine: AsyncEngine, revision: str = "head") -> None:
     def _run(sync_conn: Any) -> None:
         cfg = alembic_config()
         cfg.attributes["connection"] = sync_conn
         command.upgrade(cfg, revision)
 
-    async with engine.begin() as conn:
+    async with db_engine.begin() as conn:
         await conn.run_sync(_run)

@@ -78,7 +78,7 @@ class Case(Base):
     urgency: Mapped[str] = mapped_column(String(8), default="normal")
     summary: Mapped[str | None] = mapped_column(Text, nullable=True)  # closed codes only, no free text
     status: Mapped[str] = mapped_column(String(8), default="open", index=True)  # open | claimed | closed
-    topic_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    forum_topic_id: Mapped[int | None] = mapped_column("topic_id", Integer, nullable=True, index=True)
     counsellor_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     counsellor_name: Mapped[str | None] = mapped_column(String(64), nullable=True)
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)

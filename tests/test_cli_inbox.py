@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import text
 
 from bot.cli.main import main
-from db.connection import make_engine, make_sessionmaker
+from db.connection import make_db_engine, make_sessionmaker
 from db.migrate import upgrade
 from db.repositories.conversations import InboxRepository
 
 
 async def given_up(url: str) -> None:
-    engine = make_engine(url)
+    engine = make_db_engine(url)
     await upgrade(engine)
     async with make_sessionmaker(engine)() as session, session.begin():
         inbox = InboxRepository(session)
@@ -28,7 +28,7 @@ async def given_up(url: str) -> None:
 
 
 async def statuses(url: str) -> dict[int, str]:
-    engine = make_engine(url)
+    engine = make_db_engine(url)
     async with engine.connect() as conn:
         found = dict((await conn.execute(text("select update_id, status from inbox"))).all())
     await engine.dispose()

@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 from bot.privacy.pseudonyms import Pseudonymizer
 from bot.telegram.intake.inbox import Inbox
 from bot.telegram.intake.worker import Backoff, UpdateWorker
-from db.connection import make_engine
+from db.connection import make_db_engine
 from db.migrate import upgrade
 from db.unit_of_work import UnitsOfWork
 
@@ -27,10 +27,10 @@ FAST = Backoff(first=0.01, longest=0.02, attempts=5)
 
 @pytest.fixture
 async def inbox(tmp_path: Path) -> AsyncIterator[Inbox]:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path}/w.sqlite")
-    await upgrade(engine)
-    yield Inbox(UnitsOfWork.over(engine), Pseudonymizer(b"0123456789abcdef0123"))
-    await engine.dispose()
+    db_engine = make_db_engine(f"sqlite+aiosqlite:///{tmp_path}/w.sqlite")
+    await upgrade(db_engine)
+    yield Inbox(UnitsOfWork.over(db_engine), Pseudonymizer(b"0123456789abcdef0123"))
+    await db_engine.dispose()
 
 
 def update(update_id: int, user: int = 1) -> dict[str, Any]:

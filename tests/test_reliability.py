@@ -20,7 +20,7 @@ from bot.privacy.pseudonyms import Pseudonymizer
 from bot.telegram.intake.inbox import Inbox
 from bot.telegram.intake.worker import UpdateWorker
 from bot.telegram.render import split_text
-from db.connection import make_engine
+from db.connection import make_db_engine
 from db.migrate import upgrade
 from db.unit_of_work import UnitsOfWork
 
@@ -64,7 +64,7 @@ async def test_two_identical_presses_at_once_make_one_transition(tmp_path: Path)
 
 
 async def test_worker_keeps_each_persons_order_and_runs_people_in_parallel(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path}/w.sqlite")
+    engine = make_db_engine(f"sqlite+aiosqlite:///{tmp_path}/w.sqlite")
     await upgrade(engine)
     inbox = Inbox(UnitsOfWork.over(engine), Pseudonymizer(b"0123456789abcdef0123"))
     seen: dict[int, list[int]] = {}
@@ -101,7 +101,7 @@ async def test_worker_keeps_each_persons_order_and_runs_people_in_parallel(tmp_p
 
 
 async def test_a_failing_update_is_reported_and_does_not_block_the_rest(tmp_path: Path, caplog: Any) -> None:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path}/w.sqlite")
+    engine = make_db_engine(f"sqlite+aiosqlite:///{tmp_path}/w.sqlite")
     await upgrade(engine)
     inbox = Inbox(UnitsOfWork.over(engine), Pseudonymizer(b"0123456789abcdef0123"))
     handled: list[int] = []
@@ -130,7 +130,7 @@ async def test_a_failing_update_is_reported_and_does_not_block_the_rest(tmp_path
 
 
 async def test_an_upgrade_keeps_existing_conversations(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path}/old.sqlite")
+    engine = make_db_engine(f"sqlite+aiosqlite:///{tmp_path}/old.sqlite")
     await upgrade(engine, "0001")
     async with engine.begin() as conn:
         await conn.execute(text("insert into conversations values ('k', :state, 'ru', '2026-01-01')"),

@@ -12,7 +12,7 @@ from bot.engine.events import RedFlag, Suggestions
 from bot.engine.inputs import Jump, Text
 from bot.engine.normalize import fold, layout_variants
 from bot.engine.registry import Registry
-from bot.engine.search import TopicIndex
+from bot.engine.search import FlowIndex
 from bot.engine.search_eval import evaluate, read_table
 from bot.i18n.catalogs import Catalogs
 
@@ -23,7 +23,7 @@ TOP3_FLOOR = 0.88
 
 
 @pytest.fixture(scope="module")
-def index(registry: Registry) -> TopicIndex:
+def index(registry: Registry) -> FlowIndex:
     return build_index(registry, Catalogs(ROOT / "content" / "locales"), ROOT / "content")
 
 
@@ -33,11 +33,11 @@ def index(registry: Registry) -> TopicIndex:
     ("gfcgjhn", "passport"),  # "паспорт" on the wrong layout: the passport topic (a withheld one goes to the check)
     ("gfcgjhn pf,hfkb", "trafficking"),  # "паспорт забрали"
 ])
-def test_the_issues_examples_find_their_topic(index: TopicIndex, query: str, topic: str) -> None:
+def test_the_issues_examples_find_their_topic(index: FlowIndex, query: str, topic: str) -> None:
     assert [h.flow for h in index.search(query)][:1] == [topic]
 
 
-def test_accuracy_over_the_query_table(index: TopicIndex) -> None:
+def test_accuracy_over_the_query_table(index: FlowIndex) -> None:
     queries = read_table(ROOT / "tests" / "search_queries.tsv")
     assert len(queries) >= 150
     assert {q.lang for q in queries} >= {"ru", "uz", "uz_Cyrl", "tg", "ky", "kk"}
@@ -46,7 +46,7 @@ def test_accuracy_over_the_query_table(index: TopicIndex) -> None:
     assert report.top3 / report.total >= TOP3_FLOOR, report.summary()
 
 
-def test_accuracy_over_the_new_topics_queries(index: TopicIndex) -> None:
+def test_accuracy_over_the_new_topics_queries(index: FlowIndex) -> None:
     """Queries for the section-J topics, kept apart from any tuning (measured: top-1 64 %, top-3 98 %)."""
     queries = read_table(ROOT / "tests" / "search_queries_new_topics.tsv")
     assert {q.expected for q in queries} == {"passport", "detention", "permit_refused", "iin"}
@@ -59,12 +59,12 @@ def test_accuracy_over_the_new_topics_queries(index: TopicIndex) -> None:
 @pytest.mark.parametrize("phrase", ["паспорт забрали", "Pasportimni olib qo‘yishdi", "меня заперли",
                                     "не платят уже 3 месяца", "бьют на работе", "i am locked in",
                                     "шиносномаамро гирифтанд", "карыз"])
-def test_red_flags_are_recognised(index: TopicIndex, phrase: str) -> None:
+def test_red_flags_are_recognised(index: FlowIndex, phrase: str) -> None:
     assert index.is_red_flag(phrase)
 
 
 @pytest.mark.parametrize("phrase", ["сколько стоит патент", "registratsiya", "hello", "1", "да"])
-def test_ordinary_questions_are_not_red_flags(index: TopicIndex, phrase: str) -> None:
+def test_ordinary_questions_are_not_red_flags(index: FlowIndex, phrase: str) -> None:
     assert not index.is_red_flag(phrase)
 
 

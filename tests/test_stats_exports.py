@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.i18n.catalogs import Catalogs
 from bot.stats import build
 from bot.stats.report import StatsService
-from db.connection import make_engine, make_sessionmaker
+from db.connection import make_db_engine, make_sessionmaker
 from db.migrate import upgrade
 from db.models import Case
 from db.repositories.stats import StatsRepository
@@ -30,7 +30,7 @@ K = 5
 
 @pytest.fixture
 async def sessions(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path}/jol.sqlite")
+    engine = make_db_engine(f"sqlite+aiosqlite:///{tmp_path}/jol.sqlite")
     await upgrade(engine)
     yield make_sessionmaker(engine)
     await engine.dispose()

@@ -26,7 +26,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from db.connection import make_engine
+    from db.connection import make_db_engine
     from db.migrate import upgrade
     from db.repositories.conversations import UNSENT
     from db.unit_of_work import UnitsOfWork
@@ -34,10 +34,10 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
 
     async def main() -> None:
-        engine = make_engine(settings.database_url)
+        db_engine = make_db_engine(settings.database_url)
         try:
-            await upgrade(engine)
-            unit_of_work = UnitsOfWork.over(engine)
+            await upgrade(db_engine)
+            unit_of_work = UnitsOfWork.over(db_engine)
             async with unit_of_work() as uow:
                 rows = [r for r in await uow.inbox.failed()
                         if not args.ids or r.update_id in args.ids]
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{count} updates put back in line; the bot handles them within a second "
                       "(or at its next start)")
         finally:
-            await engine.dispose()
+            await db_engine.dispose()
 
     asyncio.run(main())
     return 0

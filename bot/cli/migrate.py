@@ -16,17 +16,17 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from db.connection import make_engine
+    from db.connection import make_db_engine
     from db.migrate import upgrade
 
     settings = settings_from(args)
 
     async def main() -> None:
-        engine = make_engine(settings.database_url)
+        db_engine = make_db_engine(settings.database_url)
         try:
-            await upgrade(engine)
+            await upgrade(db_engine)
         finally:
-            await engine.dispose()
+            await db_engine.dispose()
 
     asyncio.run(main())
     print("database is up to date")

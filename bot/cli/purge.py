@@ -17,7 +17,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.privacy.retention import purge
-    from db.connection import make_engine
+    from db.connection import make_db_engine
     from db.migrate import upgrade
     from db.models import utcnow
     from db.unit_of_work import UnitsOfWork
@@ -25,12 +25,12 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
 
     async def main() -> None:
-        engine = make_engine(settings.database_url)
+        db_engine = make_db_engine(settings.database_url)
         try:
-            await upgrade(engine)
-            result = await purge(UnitsOfWork.over(engine), settings.conversation_retention_days, utcnow())
+            await upgrade(db_engine)
+            result = await purge(UnitsOfWork.over(db_engine), settings.conversation_retention_days, utcnow())
         finally:
-            await engine.dispose()
+            await db_engine.dispose()
         print(f"deleted {result.conversations} conversations idle for over {settings.conversation_retention_days} "
               f"days, {result.fsm} old states and {result.updates} handled updates")
 

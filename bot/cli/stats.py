@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.i18n.catalogs import Catalogs
     from bot.stats import build
     from bot.stats.report import Breakdown, StatsService
-    from db.connection import make_engine
+    from db.connection import make_db_engine
     from db.migrate import upgrade
     from db.unit_of_work import UnitsOfWork
 
@@ -45,10 +45,10 @@ def run(args: argparse.Namespace) -> int:
     categories = sorted({name for flow in registry.flows.values() for name in flow.stats})
 
     async def main() -> int:
-        engine = make_engine(settings.database_url)
+        db_engine = make_db_engine(settings.database_url)
         try:
-            await upgrade(engine)
-            service = StatsService(UnitsOfWork.over(engine), categories, args.k or settings.stats_min_cell)
+            await upgrade(db_engine)
+            service = StatsService(UnitsOfWork.over(db_engine), categories, args.k or settings.stats_min_cell)
             if args.action == "export":
                 breakdowns = [Breakdown.parse(b, args.what) for b in args.by] if args.by else list(build.STANDARD)
                 data = await build.export(service, first, last, breakdowns, args.format, tr)
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             print(exc, file=sys.stderr)
             return 2
         finally:
-            await engine.dispose()
+            await db_engine.dispose()
         return 0
 
     return asyncio.run(main())

@@ -28,10 +28,10 @@ from bot.engine.schema import (
     OutcomeNode,
     QuestionNode,
 )
-from bot.engine.search import Topic, TopicIndex
+from bot.engine.search import FlowIndex, SearchableFlow
 from bot.i18n.catalogs import Catalogs
 from bot.stats.recorder import StatsRecorder
-from db.connection import make_engine
+from db.connection import make_db_engine
 from db.migrate import upgrade
 from db.unit_of_work import UnitsOfWork
 
@@ -46,7 +46,7 @@ class Runtime:
     db_engine: AsyncEngine
     unit_of_work: UnitsOfWork
     conversations: ConversationService
-    index: TopicIndex
+    index: FlowIndex
 
     async def close(self) -> None:
         await self.db_engine.dispose()
@@ -65,7 +65,7 @@ def _texts_with_target(flow: Flow, node: Node) -> list[tuple[str, str | None]]:
     return []
 
 
-def build_index(registry: Registry, catalogs: Catalogs, content_dir: Path) -> TopicIndex:
+def build_index(registry: Registry, catalogs: Catalogs, content_dir: Path) -> FlowIndex:
     """Search over every topic (not the start and menu flows), in every language we have."""
     texts: dict[str, list[str]] = {fid: [] for fid in registry.flows if fid not in (ENTRY_FLOW, MENU_FLOW)}
     for fid, flow in registry.flows.items():
@@ -83,11 +83,11 @@ def build_index(registry: Registry, catalogs: Catalogs, content_dir: Path) -> To
     # Single words ("ұрады") are left out: inside longer words ("турады") they would match anything.
     flagged = search.get("red_flag_topic")
     phrases = [p for p in search.get("red_flags", []) if len(p.split()) > 1]
-    topics = {fid: Topic(registry.flows[fid].title, registry.flows[fid].keywords + (phrases if fid == flagged else []),
-                         found)
+    topics = {fid: SearchableFlow(registry.flows[fid].title,
+                                  registry.flows[fid].keywords + (phrases if fid == flagged else []), found)
               for fid, found in texts.items()}
     alarms = load_alarms(search.get("alarms"), search.get("alarm_words"))
-    return TopicIndex.build(topics, [catalogs.get(lang) for lang in catalogs.available()],
+    return FlowIndex.build(topics, [catalogs.get(lang) for lang in catalogs.available()],
                             search.get("red_flags", []), alarms)
 
 
@@ -97,7 +97,7 @@ async def open_runtime(settings: Settings, today: Clock = system_today) -> Runti
     engine = Engine(registry, today)
     catalogs = Catalogs(settings.locales_dir)
     index = build_index(registry, catalogs, settings.content_dir)
-    db_engine = make_engine(settings.database_url)
+    db_engine = make_db_engine(settings.database_url)
     await upgrade(db_engine)
     unit_of_work = UnitsOfWork.over(db_engine)
     return Runtime(settings, registry, engine, catalogs, Presenter(registry.contacts), db_engine, unit_of_work,

@@ -14,7 +14,7 @@ from bot.engine.events import Event, InvalidInput, NotUnderstood, RedFlag, Sugge
 from bot.engine.inputs import Choose, Text, UserInput
 from bot.engine.runner import Engine
 from bot.engine.schema import QuestionNode
-from bot.engine.search import TopicIndex
+from bot.engine.search import FlowIndex
 from bot.engine.state import State
 from bot.i18n.catalogs import Catalogs
 from bot.stats.recorder import StatsRecorder
@@ -32,7 +32,7 @@ class Reply:
 
 class ConversationService:
     def __init__(self, engine: Engine, unit_of_work: UnitsOfWork, catalogs: Catalogs,
-                 index: TopicIndex | None = None, recorder: StatsRecorder | None = None):
+                 index: FlowIndex | None = None, recorder: StatsRecorder | None = None):
         self.engine = engine
         self.unit_of_work = unit_of_work
         self.catalogs = catalogs

@@ -145,11 +145,11 @@ class CaseService:
                                                 link_id=link.id)
             return True
 
-    async def relay_out(self, topic_id: int, message_id: int, reply_to: int | None = None,
+    async def relay_out(self, forum_topic_id: int, message_id: int, reply_to: int | None = None,
                         now: dt.datetime | None = None) -> bool:
         """Copy a counsellor's message from a case topic to the migrant."""
         async with self.unit_of_work() as uow:
-            case = await uow.cases.by_topic(topic_id)
+            case = await uow.cases.by_forum_topic(forum_topic_id)
             if case is None or case.chat_id is None or case.status == "closed":
                 return False
             if case.first_response_at is None:
@@ -167,10 +167,10 @@ class CaseService:
             return True
 
     async def mirror_edit(self, chat_id: int, message_id: int, text: str, user_key: str | None = None,
-                          topic_id: int | None = None) -> bool:
+                          forum_topic_id: int | None = None) -> bool:
         """An edited text message: edit its copy too."""
         async with self.unit_of_work() as uow:
-            case = await (uow.cases.open_for(user_key) if user_key else uow.cases.by_topic(topic_id or 0))
+            case = await (uow.cases.open_for(user_key) if user_key else uow.cases.by_forum_topic(forum_topic_id or 0))
             if case is None:
                 return False
             link = await uow.cases.message_by_source(case.id, chat_id, message_id)
@@ -227,9 +227,9 @@ class CaseService:
     async def reopen(self, case_id: int) -> Case | None:
         return await self._act(case_id, "reopen")
 
-    async def case_for_topic(self, topic_id: int) -> Case | None:
+    async def case_in_forum_topic(self, forum_topic_id: int) -> Case | None:
         async with self.unit_of_work() as uow:
-            return await uow.cases.by_topic(topic_id)
+            return await uow.cases.by_forum_topic(forum_topic_id)
 
     async def send_canned(self, case_id: int, key: str) -> bool:
         reply = self.canned.get(key)

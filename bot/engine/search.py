@@ -47,7 +47,7 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class Topic:
+class SearchableFlow:
     """What search knows of one flow: its title, keywords and every text, in every language."""
 
     title: str
@@ -73,7 +73,7 @@ def _words(text: str) -> list[str]:
     return [w for w in fold(text).split() if len(w) >= MIN_WORD and not w.isdigit()]
 
 
-class TopicIndex:
+class FlowIndex:
     def __init__(self, phrases: Iterable[tuple[str, str]], words: dict[str, set[str]] | None = None,
                  red_flags: Iterable[str] = (), alarms: Iterable[Alarm] = ()):
         self.phrases: list[tuple[str, str]] = []
@@ -106,8 +106,8 @@ class TopicIndex:
         self.search = lru_cache(maxsize=2048)(self._search)
 
     @classmethod
-    def build(cls, topics: dict[str, Topic], translators: Iterable[Callable[[str], str]],
-              red_flags: Iterable[str] = (), alarms: Iterable[Alarm] = ()) -> TopicIndex:
+    def build(cls, topics: dict[str, SearchableFlow], translators: Iterable[Callable[[str], str]],
+              red_flags: Iterable[str] = (), alarms: Iterable[Alarm] = ()) -> FlowIndex:
         """Titles and texts are added in the source language and in every catalogue's."""
         translators = [lambda s: s, *translators]
         phrases: list[tuple[str, str]] = []

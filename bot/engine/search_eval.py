@@ -6,7 +6,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.engine.search import TopicIndex
+from bot.engine.search import FlowIndex
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def read_table(path: Path) -> list[Query]:
         return [Query(r["query"], r["lang"], r["expected"]) for r in rows]
 
 
-def evaluate(index: TopicIndex, queries: list[Query]) -> Report:
+def evaluate(index: FlowIndex, queries: list[Query]) -> Report:
     report = Report()
     for q in queries:
         hits = [h.flow for h in index.search(q.text)]

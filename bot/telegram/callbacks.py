@@ -19,7 +19,7 @@ class Go(CallbackData, prefix="n"):
     step: int
 
 
-class Topic(CallbackData, prefix="t"):
+class OpenFlow(CallbackData, prefix="t"):
     """A topic suggested by search."""
 
     flow: str

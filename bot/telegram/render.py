@@ -14,7 +14,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation.screens import Screen
-from bot.telegram.callbacks import Go, Pick, Topic
+from bot.telegram.callbacks import Go, OpenFlow, Pick
 
 MESSAGE_LIMIT = 4096
 log = logging.getLogger("jol.render")
@@ -52,7 +52,7 @@ def keyboard(screen: Screen, step: int) -> InlineKeyboardMarkup | None:
         if kind == "opt":
             data = Pick(index=int(value), step=step).pack()
         elif kind == "topic":
-            data = Topic(flow=value, step=step).pack()
+            data = OpenFlow(flow=value, step=step).pack()
         else:
             data = Go(action=value, step=step).pack()
         rows.append([InlineKeyboardButton(text=button.label, callback_data=data)])

@@ -38,8 +38,9 @@ class CaseRepository:
             select(Case).where(Case.user_key == user_key).order_by(Case.id.desc()).limit(1))
         return rows.scalar_one_or_none()
 
-    async def by_topic(self, topic_id: int) -> Case | None:
-        rows = await self.session.execute(select(Case).where(Case.topic_id == topic_id).order_by(Case.id.desc()))
+    async def by_forum_topic(self, forum_topic_id: int) -> Case | None:
+        rows = await self.session.execute(
+            select(Case).where(Case.forum_topic_id == forum_topic_id).order_by(Case.id.desc()))
         return rows.scalars().first()
 
     async def all_for(self, user_key: str) -> list[Case]:

@@ -122,7 +122,7 @@ class OutboxSender:
         except TelegramBadRequest as exc:
             if any(marker in exc.message for marker in TOPIC_GONE) and row.case_id is not None \
                     and row.method not in ("closeForumTopic", "reopenForumTopic", "editForumTopic"):
-                await self._recreate_topic(row.case_id)
+                await self._recreate_forum_topic(row.case_id)
                 await self._retry(row.id, utcnow(), exc.message)
             elif row.method in ("deleteMessage", "editMessageText", "editForumTopic", "closeForumTopic",
                                 "reopenForumTopic"):
@@ -176,12 +176,12 @@ class OutboxSender:
             return None
         async with self.unit_of_work() as uow:
             case = await uow.cases.get(row.case_id)
-            topic = case.topic_id if case else None
+            topic = case.forum_topic_id if case else None
         if topic is None:  # its topic was never made (that message died): make it now
-            topic = await self._recreate_topic(row.case_id)
+            topic = await self._recreate_forum_topic(row.case_id)
         return topic
 
-    async def _recreate_topic(self, case_id: int) -> int | None:
+    async def _recreate_forum_topic(self, case_id: int) -> int | None:
         async with self.unit_of_work() as uow:
             case = await uow.cases.get(case_id)
             if case is None:
@@ -194,7 +194,7 @@ class OutboxSender:
         async with self.unit_of_work() as uow:
             found = await uow.cases.get(case_id)
             if found is not None:
-                found.topic_id = topic.message_thread_id
+                found.forum_topic_id = topic.message_thread_id
                 await uow.cases.event(case_id, "topic_recreated")
         log.info("case %s: its topic was gone, made a new one", case_id)
         return topic.message_thread_id
@@ -205,7 +205,7 @@ class OutboxSender:
             if row.method == "createForumTopic" and row.case_id is not None:
                 case = await uow.cases.get(row.case_id)
                 if case is not None:
-                    case.topic_id = result.message_thread_id
+                    case.forum_topic_id = result.message_thread_id
             message_id = getattr(result, "message_id", None)
             if row.link_id is not None and message_id is not None:
                 await uow.cases.set_copy(row.link_id, message_id)

@@ -27,7 +27,7 @@ def _name(message: Message | CallbackQuery) -> str:
 async def _case_id(message: Message, cases: CaseService) -> int | None:
     if message.message_thread_id is None:
         return None
-    case = await cases.case_for_topic(message.message_thread_id)
+    case = await cases.case_in_forum_topic(message.message_thread_id)
     return case.id if case else None
 
 
@@ -86,7 +86,8 @@ async def relay(message: Message, cases: CaseService) -> None:
 
 async def edited(message: Message, cases: CaseService) -> None:
     if message.text:
-        await cases.mirror_edit(message.chat.id, message.message_id, message.text, topic_id=message.message_thread_id)
+        await cases.mirror_edit(message.chat.id, message.message_id, message.text,
+                                forum_topic_id=message.message_thread_id)
 
 
 async def case_button(query: CallbackQuery, callback_data: CaseAction, cases: CaseService,

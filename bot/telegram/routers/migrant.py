@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message, Update
 from bot.engine.inputs import Choose, Jump, Nav, Text
 from bot.i18n import texts
 from bot.i18n.catalogs import Translator
-from bot.telegram.callbacks import CaseConsent, Consent, Forget, Go, Pick, Rate, SetLanguage, Topic
+from bot.telegram.callbacks import CaseConsent, Consent, Forget, Go, OpenFlow, Pick, Rate, SetLanguage
 from bot.telegram.middlewares.answer_first import AnswerFirstMiddleware
 from bot.telegram.migrant_actions import MigrantActions
 
@@ -81,7 +81,7 @@ async def navigate(query: CallbackQuery, callback_data: Go, actions: MigrantActi
                     state, update_id=event_update.update_id, pressed_message_id=_message_id(query), known=known)
 
 
-async def topic(query: CallbackQuery, callback_data: Topic, actions: MigrantActions, key: str, lang: str,
+async def open_flow(query: CallbackQuery, callback_data: OpenFlow, actions: MigrantActions, key: str, lang: str,
                 tr: Translator, state: FSMContext, event_update: Update, known: bool = True) -> None:
     await actions.step(_chat_id(query), key, Jump(callback_data.flow, callback_data.step), lang, tr, state,
                     update_id=event_update.update_id, pressed_message_id=_message_id(query), known=known)
@@ -147,7 +147,7 @@ def build_router() -> Router:
     router.callback_query.register(forget_answer, Forget.filter())
     router.callback_query.register(pick, Pick.filter())
     router.callback_query.register(navigate, Go.filter(F.action.in_({"back", "menu", "restart", "counsellor"})))
-    router.callback_query.register(topic, Topic.filter())
+    router.callback_query.register(open_flow, OpenFlow.filter())
     router.callback_query.register(case_consent, CaseConsent.filter())
     router.callback_query.register(rate, Rate.filter())
     router.message.register(relay, ~F.text.startswith("/"))

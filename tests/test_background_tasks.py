@@ -16,8 +16,9 @@ from bot.telegram.intake.inbox import Inbox
 from bot.telegram.intake.webhook import webhook_app
 from bot.telegram.intake.worker import UpdateWorker
 from bot.telegram.liveness import BackgroundTasks, Liveness
-from db.connection import make_engine, make_sessionmaker
+from db.connection import make_db_engine
 from db.migrate import upgrade
+from db.unit_of_work import UnitsOfWork
 
 
 async def test_a_task_that_fails_is_logged_and_started_again(caplog: pytest.LogCaptureFixture) -> None:
@@ -47,9 +48,9 @@ async def test_a_task_that_fails_is_logged_and_started_again(caplog: pytest.LogC
 
 
 async def test_healthz_fails_when_a_background_task_died(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path}/h.sqlite")
-    await upgrade(engine)
-    inbox = Inbox(make_sessionmaker(engine), Pseudonymizer(b"0123456789abcdef0123"))
+    db_engine = make_db_engine(f"sqlite+aiosqlite:///{tmp_path}/h.sqlite")
+    await upgrade(db_engine)
+    inbox = Inbox(UnitsOfWork.over(db_engine), Pseudonymizer(b"0123456789abcdef0123"))
     worker = UpdateWorker(inbox, lambda payload: asyncio.sleep(0))
     tasks = BackgroundTasks()
     stop = asyncio.Event()
@@ -66,4 +67,4 @@ async def test_healthz_fails_when_a_background_task_died(tmp_path: Path) -> None
         assert dead.status == 503
         assert (await dead.json())["tasks"]["case reminders"]["died"] is True
     stop.set()
-    await engine.dispose()
+    await db_engine.dispose()

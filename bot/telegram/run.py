@@ -22,7 +22,7 @@ from aiohttp import web
 from bot.config import Settings
 from bot.privacy.retention import purge
 from bot.telegram.app import App, build_app
-from bot.telegram.intake.polling import Poller, PollingStopped
+from bot.telegram.intake.polling import ALLOWED_UPDATES, Poller, PollingStopped
 from bot.telegram.intake.webhook import check_secret, webhook_app
 from db.models import utcnow
 
@@ -91,7 +91,7 @@ async def _serve(app: App, webhook: bool, stop: asyncio.Event) -> None:
             await runner.setup()
             await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
             await app.bot.set_webhook(settings.webhook_url, secret_token=secret,
-                                      allowed_updates=["message", "edited_message", "callback_query"])
+                                      allowed_updates=list(ALLOWED_UPDATES))
             log.info("@%s is receiving updates by webhook on port %s", me.username, settings.webhook_port)
             await stop.wait()
         else:

@@ -23,7 +23,8 @@ from bot.telegram.intake.inbox import Inbox
 from bot.telegram.intake.worker import UpdateWorker
 
 log = logging.getLogger("jol.polling")
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+# The updates the routers handle, asked for by polling and by the webhook alike.
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
 
 
 class GetRawUpdates(GetUpdates):
@@ -88,7 +89,7 @@ class Poller:
             delay = 0.5
 
     async def _fetch(self, offset: int | None) -> list[dict[str, Any]]:
-        method = GetRawUpdates(offset=offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES)
+        method = GetRawUpdates(offset=offset, timeout=self.timeout, allowed_updates=list(ALLOWED_UPDATES))
         updates: list[dict[str, Any]] = await self.bot(method, request_timeout=self.timeout + 15)  # type: ignore[arg-type]
         return updates
 

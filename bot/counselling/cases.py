@@ -22,6 +22,7 @@ from bot.i18n import texts
 from bot.i18n.catalogs import Catalogs, Translator
 from bot.i18n.languages import native_name
 from db.models import Case, CaseMessage, utcnow
+from db.statuses import CaseStatus, Urgency
 from db.unit_of_work import UnitsOfWork
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -77,11 +78,11 @@ class CaseService:
     # -- what the group sees ------------------------------------------------------------------
     def title(self, case: Case) -> str:
         tr = self.group_tr
-        if case.status == "claimed":
+        if case.status == CaseStatus.CLAIMED:
             status = tr(texts.STATUS_CLAIMED).format(name=case.counsellor_name or "?")
         else:
-            status = tr(texts.STATUS_CLOSED if case.status == "closed" else texts.STATUS_OPEN)
-        mark = "‼️ " if case.urgency == "urgent" and case.status != "closed" else ""
+            status = tr(texts.STATUS_CLOSED if case.status == CaseStatus.CLOSED else texts.STATUS_OPEN)
+        mark = "‼️ " if case.urgency == Urgency.URGENT and case.status != CaseStatus.CLOSED else ""
         flow = self.registry.flow(case.flow)
         topic = tr(flow.title) if flow else case.flow
         return (mark + tr(texts.CASE_TITLE).format(code=case.code, lang=case.lang, topic=topic, status=status))[:128]
@@ -90,7 +91,7 @@ class CaseService:
         tr = self.group_tr
         flow = self.registry.flow(case.flow)
         return tr(texts.CASE_SUMMARY).format(
-            code=case.code, urgent=tr(texts.CASE_URGENT_MARK) if case.urgency == "urgent" else "",
+            code=case.code, urgent=tr(texts.CASE_URGENT_MARK) if case.urgency == Urgency.URGENT else "",
             lang=native_name(case.lang), topic=tr(flow.title) if flow else case.flow, node=case.node,
             category=case.category, answers=case.summary or "—")
 
@@ -114,11 +115,12 @@ class CaseService:
             answers = ", ".join(f"{k}={v}" for k, v in sorted(handoff.answers.items()))
             case = await uow.cases.add(Case(code=new_code(), user_key=user_key, chat_id=chat_id, lang=lang,
                                         flow=handoff.flow, node=handoff.node, category=handoff.category,
-                                        urgency=handoff.urgency, summary=answers, status="open", opened_at=now))
+                                        urgency=handoff.urgency, summary=answers, status=CaseStatus.OPEN,
+                                            opened_at=now))
             await uow.outbox.put(self.group_id, "createForumTopic", {"name": self.title(case)}, case_id=case.id)
             await uow.outbox.put(self.group_id, "sendMessage", {"text": self.summary(case), "thread": True,
                                                             "reply_markup": self.case_buttons(case)}, case_id=case.id)
-            if case.urgency == "urgent":
+            if case.urgency == Urgency.URGENT:
                 text = self.group_tr(texts.CASE_URGENT_ANNOUNCE).format(code=case.code, category=case.category)
                 await uow.outbox.put(self.group_id, "sendMessage", {"text": text})
             return case, True
@@ -150,7 +152,7 @@ class CaseService:
         """Copy a counsellor's message from a case topic to the migrant."""
         async with self.unit_of_work() as uow:
             case = await uow.cases.by_forum_topic(forum_topic_id)
-            if case is None or case.chat_id is None or case.status == "closed":
+            if case is None or case.chat_id is None or case.status == CaseStatus.CLOSED:
                 return False
             if case.first_response_at is None:
                 case.first_response_at = now or utcnow()
@@ -189,13 +191,14 @@ class CaseService:
             if case is None or case.chat_id is None:
                 return None
             tr_case = self.catalogs.get(case.lang)
-            if action == "claim" and case.status != "closed":
-                case.status, case.counsellor_id, case.counsellor_name = "claimed", counsellor_id, (name or "?")[:64]
+            if action == "claim" and case.status != CaseStatus.CLOSED:
+                case.status, case.counsellor_id = CaseStatus.CLAIMED, counsellor_id
+                case.counsellor_name = (name or "?")[:64]
                 case.claimed_at = case.claimed_at or now
                 note = self.group_tr(texts.CASE_CLAIMED_NOTE).format(name=case.counsellor_name)
                 await uow.outbox.put(self.group_id, "sendMessage", {"text": note, "thread": True}, case_id=case.id)
-            elif action == "close" and case.status != "closed":
-                case.status, case.closed_at = "closed", now
+            elif action == "close" and case.status != CaseStatus.CLOSED:
+                case.status, case.closed_at = CaseStatus.CLOSED, now
                 rating = {"inline_keyboard": [[{"text": "⭐" * n, "callback_data": f"r:{case.id}:{n}"}]
                                               for n in range(5, 0, -1)]}
                 await uow.outbox.put(case.chat_id, "sendMessage", {
@@ -204,8 +207,8 @@ class CaseService:
                 await uow.outbox.put(self.group_id, "sendMessage", {"text": self.group_tr(texts.CASE_CLOSED_NOTE),
                                                                 "thread": True}, case_id=case.id)
                 await uow.outbox.put(self.group_id, "closeForumTopic", {"thread": True}, case_id=case.id)
-            elif action == "reopen" and case.status == "closed":
-                case.status, case.closed_at = ("claimed" if case.counsellor_id else "open"), None
+            elif action == "reopen" and case.status == CaseStatus.CLOSED:
+                case.status, case.closed_at = (CaseStatus.CLAIMED if case.counsellor_id else CaseStatus.OPEN), None
                 await uow.outbox.put(self.group_id, "reopenForumTopic", {"thread": True}, case_id=case.id)
                 await uow.outbox.put(self.group_id, "sendMessage", {"text": self.group_tr(texts.CASE_REOPENED_NOTE),
                                                                 "thread": True}, case_id=case.id)
@@ -252,7 +255,7 @@ class CaseService:
         """A text from the bot to the migrant (in their language), with a copy in the topic."""
         async with self.unit_of_work() as uow:
             case = await uow.cases.get(case_id)
-            if case is None or case.chat_id is None or case.status == "closed":
+            if case is None or case.chat_id is None or case.status == CaseStatus.CLOSED:
                 return False
             text = render(self.catalogs.get(case.lang))
             await uow.outbox.put(case.chat_id, "sendMessage", {"text": text}, case_id=case.id)
@@ -299,8 +302,8 @@ class CaseService:
                 for message in await uow.cases.messages(case.id):
                     if message.dst_message is not None and now - message.created_at < DELETABLE_FOR:
                         await uow.outbox.put(message.dst_chat, "deleteMessage", {"message_id": message.dst_message})
-                if case.status != "closed":
-                    case.status, case.closed_at = "closed", now
+                if case.status != CaseStatus.CLOSED:
+                    case.status, case.closed_at = CaseStatus.CLOSED, now
                     await uow.outbox.put(self.group_id, "sendMessage", {
                         "text": self.group_tr(texts.CASE_FORGOTTEN_NOTE), "thread": True}, case_id=case.id)
                     await uow.outbox.put(self.group_id, "closeForumTopic", {"thread": True}, case_id=case.id)

@@ -27,6 +27,7 @@ from bot.i18n.languages import native_name
 from bot.telegram.callbacks import CaseConsent, Consent, Forget, SetLanguage
 from bot.telegram.render import Outgoing, deliver, to_messages
 from db.models import utcnow
+from db.statuses import Urgency
 
 CAMPAIGN_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
@@ -136,7 +137,7 @@ class MigrantActions:
         urgent = isinstance(event, Handoff) and event.urgency == "urgent"
         category = event.category if isinstance(event, Handoff) else "user_request"
         await state.update_data(handoff={"flow": event.flow, "node": event.node, "category": category,
-                                         "urgency": "urgent" if urgent else "normal",
+                                         "urgency": Urgency.URGENT if urgent else Urgency.NORMAL,
                                          "answers": reply.state.answers})
         markup = InlineKeyboardMarkup(inline_keyboard=[
             [InlineKeyboardButton(text=tr(texts.CASE_CONSENT_YES), callback_data=CaseConsent(yes=True).pack())],
@@ -153,14 +154,14 @@ class MigrantActions:
         handoff = CaseRequest(data["flow"], data["node"], data["category"], data["urgency"], data["answers"])
         case, _created = await self.escalation.cases.open_case(key, chat_id, lang, handoff)
         await state.update_data(handoff=None)
-        if case.urgency == "urgent":
+        if case.urgency == Urgency.URGENT:
             text = tr(texts.CASE_ACK_URGENT).format(code=case.code)
         elif self.escalation.hours.open_at(utcnow()):
             wait = format_value(Hours(self.escalation.expected_wait_hours), lang, tr)
             text = tr(texts.CASE_ACK).format(code=case.code, wait=wait)
         else:
             text = tr(texts.CASE_OFF_HOURS).format(code=case.code, hours=self.escalation.hours.describe())
-        cards = self.presenter.cards(("emergency", "helpline"), tr) if case.urgency == "urgent" or \
+        cards = self.presenter.cards(("emergency", "helpline"), tr) if case.urgency == Urgency.URGENT or \
             not self.escalation.hours.open_at(utcnow()) else []
         await self._edit_or_send(chat_id, message_id, "\n\n".join([text, *cards]), None)
 

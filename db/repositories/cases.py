@@ -8,8 +8,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Case, CaseEvent, CaseMessage, utcnow
+from db.statuses import CaseStatus
 
-OPEN = ("open", "claimed")
+OPEN = (CaseStatus.OPEN, CaseStatus.CLAIMED)
 
 
 class CaseRepository:
@@ -48,7 +49,7 @@ class CaseRepository:
 
     async def unclaimed_before(self, before: dt.datetime) -> list[Case]:
         rows = await self.session.execute(select(Case).where(
-            Case.status == "open", Case.opened_at < before,
+            Case.status == CaseStatus.OPEN, Case.opened_at < before,
             (Case.reminded_at.is_(None)) | (Case.reminded_at < before)))
         return list(rows.scalars())
 
@@ -87,5 +88,5 @@ class CaseRepository:
 
     async def closed_before(self, before: dt.datetime) -> list[Case]:
         rows = await self.session.execute(select(Case).where(
-            Case.status == "closed", Case.closed_at < before, Case.chat_id.is_not(None)))
+            Case.status == CaseStatus.CLOSED, Case.closed_at < before, Case.chat_id.is_not(None)))
         return list(rows.scalars())

@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Conversation, FsmRecord, InboxUpdate, utcnow
+from db.statuses import InboxStatus
 
 
 def _insert_ignoring_duplicates(session: AsyncSession, table: Any) -> Any:
@@ -21,7 +22,8 @@ def _insert_ignoring_duplicates(session: AsyncSession, table: Any) -> Any:
 
 # Inbox statuses: pending -> applied (the state changed, the reply not yet confirmed) -> done.
 # An update given up is "failed" (never applied) or "unsent" (applied, its reply never confirmed).
-PENDING, APPLIED, DONE, FAILED, UNSENT = "pending", "applied", "done", "failed", "unsent"
+PENDING, APPLIED, DONE = InboxStatus.PENDING, InboxStatus.APPLIED, InboxStatus.DONE
+FAILED, UNSENT = InboxStatus.FAILED, InboxStatus.UNSENT
 UNFINISHED = (PENDING, APPLIED)
 GIVEN_UP = (FAILED, UNSENT)
 
@@ -70,7 +72,7 @@ class InboxRepository:
         if not rows:
             return 0
         stmt = _insert_ignoring_duplicates(self.session, InboxUpdate).values(
-            [{"update_id": u, "key": k, "payload": p, "status": "pending", "attempts": 0, "received_at": utcnow()}
+            [{"update_id": u, "key": k, "payload": p, "status": PENDING, "attempts": 0, "received_at": utcnow()}
              for u, k, p in rows]
         ).on_conflict_do_nothing(index_elements=["update_id"]).returning(InboxUpdate.update_id)
         return len((await self.session.execute(stmt)).all())

@@ -10,6 +10,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import OutboxMessage, utcnow
+from db.statuses import OutboxStatus
+
+PENDING, SENT, DEAD = OutboxStatus.PENDING, OutboxStatus.SENT, OutboxStatus.DEAD
 
 
 class OutboxRepository:
@@ -20,7 +23,7 @@ class OutboxRepository:
     async def put(self, chat_id: int, method: str, payload: dict[str, Any], *, case_id: int | None = None,
                   link_id: int | None = None) -> OutboxMessage:
         row = OutboxMessage(chat_id=chat_id, method=method, payload=json.dumps(payload, ensure_ascii=False),
-                            case_id=case_id, link_id=link_id, status="pending", attempts=0, not_before=utcnow(),
+                            case_id=case_id, link_id=link_id, status=PENDING, attempts=0, not_before=utcnow(),
                             created_at=utcnow())
         self.session.add(row)
         await self.session.flush()
@@ -31,7 +34,7 @@ class OutboxRepository:
         """The oldest pending message of each (case, chat): the only ones that may go now, so every
         case's messages arrive in order in each chat, and a slow group never holds up a migrant."""
         first = (select(func.min(OutboxMessage.id))
-                 .where(OutboxMessage.status == "pending")
+                 .where(OutboxMessage.status == PENDING)
                  .group_by(OutboxMessage.case_id, OutboxMessage.chat_id))
         rows = await self.session.execute(
             select(OutboxMessage).where(OutboxMessage.id.in_(first), OutboxMessage.not_before <= now)
@@ -40,18 +43,18 @@ class OutboxRepository:
 
     async def next_due(self) -> dt.datetime | None:
         return (await self.session.execute(
-            select(func.min(OutboxMessage.not_before)).where(OutboxMessage.status == "pending"))).scalar_one_or_none()
+            select(func.min(OutboxMessage.not_before)).where(OutboxMessage.status == PENDING))).scalar_one_or_none()
 
     async def pending_count(self) -> int:
         return int((await self.session.execute(
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending"))).scalar_one())
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == PENDING))).scalar_one())
 
     async def get(self, row_id: int) -> OutboxMessage | None:
         return await self.session.get(OutboxMessage, row_id)
 
     async def sent(self, row_id: int) -> None:
         await self.session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(
-            status="sent", sent_at=utcnow(), payload="{}"))
+            status=SENT, sent_at=utcnow(), payload="{}"))
 
     async def retry(self, row_id: int, not_before: dt.datetime, error: str, count: bool = True) -> None:
         values: dict[str, Any] = {"not_before": not_before, "error": error[:200]}
@@ -61,13 +64,13 @@ class OutboxRepository:
 
     async def dead(self, row_id: int, error: str) -> None:
         await self.session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(
-            status="dead", error=error[:200], payload="{}"))
+            status=DEAD, error=error[:200], payload="{}"))
 
     async def drop_for_case(self, case_id: int) -> None:
         await self.session.execute(delete(OutboxMessage).where(
-            OutboxMessage.case_id == case_id, OutboxMessage.status == "pending"))
+            OutboxMessage.case_id == case_id, OutboxMessage.status == PENDING))
 
     async def purge_sent(self, before: dt.datetime) -> int:
         result = await self.session.execute(delete(OutboxMessage).where(
-            OutboxMessage.status != "pending", OutboxMessage.created_at < before))
+            OutboxMessage.status != PENDING, OutboxMessage.created_at < before))
         return int(getattr(result, "rowcount", 0) or 0)

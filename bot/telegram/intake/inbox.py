@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.privacy.pseudonyms import Pseudonymizer
+from db.statuses import InboxStatus
 from db.unit_of_work import UnitsOfWork
 
 log = logging.getLogger("jol.inbox")
@@ -118,10 +119,10 @@ class Inbox:
         async with self.unit_of_work() as uow:
             return await uow.inbox.start_attempts(update_ids)
 
-    async def finish(self, update_id: int, status: str = "done") -> None:
+    async def finish(self, update_id: int, status: str = InboxStatus.DONE) -> None:
         await self.finish_many([update_id], status)
 
-    async def finish_many(self, update_ids: list[int], status: str = "done") -> None:
+    async def finish_many(self, update_ids: list[int], status: str = InboxStatus.DONE) -> None:
         async with self.unit_of_work() as uow:
             await uow.inbox.finish_many(update_ids, status)
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from bot.telegram.intake.inbox import Inbox, Pending
 from bot.telegram.transient import is_transient, wait_hint
+from db.statuses import InboxStatus
 
 log = logging.getLogger("jol.worker")
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
@@ -174,7 +175,7 @@ class UpdateWorker:
         self.handled += 1
 
     async def _give_up(self, item: Pending) -> None:
-        await self.inbox.finish(item.update_id, "failed")
+        await self.inbox.finish(item.update_id, InboxStatus.FAILED)
         self._queued.discard(item.update_id)
         self.failed += 1
 

@@ -22,6 +22,8 @@ def test_cyrillic_left_in_uzbek_latin_is_caught_but_abbreviations_on_kazakh_pape
     allowed = GLOSSARY.allowed_foreign_words("uz")
     bad = "Migratsiya politsiyasi (Ichki ishlar vazirligi, МВД)"
     assert quality.script_problems("uz", bad, allowed) == ["Cyrillic word in a Latin-script catalogue: 'МВД'"]
+    assert "not a quote mark: \"o'zbek\"" in quality.script_problems("uz", "o'zbek tili")[0]
+    assert "not a quote mark: 'o\u2018zbek'" in quality.script_problems("uz", "o\u2018zbek tili")[0]
     good = "Aholiga xizmat koʻrsatish markaziga (ЦОН) boring; ИИН kerak."
     assert quality.script_problems("uz", good, allowed) == []
 

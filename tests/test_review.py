@@ -93,3 +93,12 @@ def test_validity_dates_are_shown_when_a_rule_has_them() -> None:
     rule = SimpleNamespace(valid_from=dt.date(2026, 7, 1), valid_until=None)
     assert _validity(rule) == ["valid from 2026-07-01"]
     assert _validity(SimpleNamespace()) == []
+
+
+def test_a_pack_exists_for_every_language_with_nothing_left_untranslated(registry: Registry) -> None:
+    langs = tools.Paths(ROOT).languages()
+    assert set(langs) == {"ru", "uz", "uz_Cyrl", "tg", "ky", "kk"}
+    for lang in langs:
+        page = render_html(build_pack(registry, ROOT / "content/locales", lang, TODAY, _msgids()))
+        assert "not translated" not in page, lang
+        assert page.count('class="entry"') >= len(_msgids()), lang

@@ -41,8 +41,9 @@ PROTECTED = re.compile(
 )
 # For words, also codes with digits (a C5 visa, form 028/у, t{number}) and single Latin letters
 # (keys to type in the terminal demo: b = back).
-_CODES = re.compile(r"\S*\d\S*|\bt(?=\{)|(?<![\w'-])[A-Za-z](?![\w'-])")
-WORD = re.compile(r"[^\W\d_]+(?:[-'\u2019\u02bc\u02bb][^\W\d_]+)*")
+_JOIN = "'`\u2018\u2019\u02bb\u02bc-"
+_CODES = re.compile(rf"\S*\d\S*|\bt(?=\{{)|(?<![\w{_JOIN}])[A-Za-z](?![\w{_JOIN}])")
+WORD = re.compile(r"[^\W\d_]+(?:[-'`\u2018\u2019\u02bc\u02bb][^\W\d_]+)*")
 
 # Russian words that are not words of Uzbek, Tajik, Kyrgyz or Kazakh. Short function words
 # that are also words there are left out per language (Tajik "на", "то"; Kyrgyz "же"; Kazakh
@@ -110,6 +111,9 @@ def script_problems(lang: str, text: str, allowed: Iterable[str] = ()) -> list[s
         if lang in LATIN_CATALOGUES:
             if any(_is_cyrillic(c) for c in word):
                 problems.append(f"Cyrillic word in a Latin-script catalogue: {word!r}")
+            elif re.search(r"[A-Za-z]['\u2018\u2019`][A-Za-z]", word) and word not in LATIN_NAMES:
+                problems.append(f"write oʻ, gʻ with ʻ (U+02BB) and the tutuq belgisi with ʼ (U+02BC), "
+                                f"not a quote mark: {word!r}")
         elif lang in ALPHABETS:
             latin = [p for p in parts if any(_is_latin(c) for c in p)]
             if latin and not all(p in LATIN_NAMES or p in allowed for p in latin):

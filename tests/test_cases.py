@@ -56,6 +56,21 @@ async def test_the_group_sees_codes_not_people(cases: CaseService, runtime: Runt
     assert "424242" not in title + summary and "key-1" not in title + summary
 
 
+async def test_the_summary_says_when_a_family_member_is_asking(cases: CaseService, runtime: Runtime) -> None:
+    family = CaseRequest("lost_contact", "danger_handoff", "family_danger", "urgent",
+                         {"asker": "family", "in_danger": "no", "topic": "lost_contact"})
+    await cases.open_case("key-f", 1, "uz", family, NOW)
+    summary = (await outbox(runtime))[1][2]["text"]
+    lines = summary.splitlines()
+    assert lines[0].startswith("Case ") and lines[1] == "Who is asking: a family member of a migrant"
+    assert "asker=family" in summary  # the closed code stays among the answers
+    russian = CaseService(runtime.sessions, runtime.registry, runtime.catalogs, GROUP, "ru", {})
+    case = await russian.open_case_of("key-f")
+    assert case is not None and "Кто обращается: член семьи мигранта" in russian.summary(case)
+    await cases.open_case("key-2", 2, "ru", HANDOFF, NOW)  # no answer about who is asking: no such line
+    assert "Who is asking" not in (await outbox(runtime))[-1][2]["text"]
+
+
 async def test_unclaimed_cases_are_announced_again(cases: CaseService, runtime: Runtime) -> None:
     case, _ = await cases.open_case("key-1", 1, "ru", HANDOFF, NOW)
     assert await cases.remind(dt.timedelta(minutes=30), NOW + dt.timedelta(minutes=10)) == 0

@@ -17,7 +17,7 @@ def console(tmp_path: Path, answers: str, *args: str) -> subprocess.CompletedPro
 
 
 def test_console_walks_to_an_outcome_in_russian(tmp_path: Path) -> None:
-    run = console(tmp_path, "2\n1\n2\n1\n2\n", "--lang", "ru")
+    run = console(tmp_path, "2\n1\n1\n2\n1\n2\n", "--lang", "ru")
     assert run.returncode == 0, run.stderr
     out = run.stdout
     assert "Вам угрожает опасность" in out or "опасност" in out
@@ -29,7 +29,7 @@ def test_console_walks_to_an_outcome_in_russian(tmp_path: Path) -> None:
 
 
 def test_console_navigation_words_and_bad_input(tmp_path: Path) -> None:
-    run = console(tmp_path, "2\n1\n2\n1\n1\n1\n1\nyesterday\nb\nm\nq\n", "--lang", "en")
+    run = console(tmp_path, "2\n1\n1\n2\n1\n1\n1\n1\nyesterday\nb\nm\nq\n", "--lang", "en")
     assert run.returncode == 0, run.stderr
     out = run.stdout
     assert "Please write the date as day.month.year" in out

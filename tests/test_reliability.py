@@ -208,7 +208,7 @@ async def test_a_consent_press_handled_again_does_not_reset_the_conversation(tmp
         await runtime.conversations.start("k", "en", update_id=10)
         moved = await runtime.conversations.handle("k", Choose(1), "en", update_id=11)
         again = await runtime.conversations.start("k", "en", update_id=10)  # after a crash, the same press
-        assert again.duplicate and again.state.node == moved.state.node == "topics"
+        assert again.duplicate and again.state.node == moved.state.node == "who"
         fresh = await runtime.conversations.start("k", "en", update_id=12)  # a new /start does start again
         assert not fresh.duplicate and fresh.state.node == "safety"
     finally:

@@ -57,6 +57,15 @@ def load_canned(path: Path) -> dict[str, CannedReply]:
             for key, item in (data.get("replies") or {}).items()}
 
 
+def _answer(summary: str | None, name: str) -> str | None:
+    """One closed-code answer from a case's summary ("asker=family, topic=other")."""
+    for pair in (summary or "").split(", "):
+        key, _, value = pair.partition("=")
+        if key == name:
+            return value
+    return None
+
+
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
 
@@ -90,10 +99,15 @@ class CaseService:
     def summary(self, case: Case) -> str:
         tr = self.group_tr
         flow = self.registry.flow(case.flow)
-        return tr(texts.CASE_SUMMARY).format(
+        text = tr(texts.CASE_SUMMARY).format(
             code=case.code, urgent=tr(texts.CASE_URGENT_MARK) if case.urgency == Urgency.URGENT else "",
             lang=native_name(case.lang), topic=tr(flow.title) if flow else case.flow, node=case.node,
             category=case.category, answers=case.summary or "—")
+        asker = texts.ASKER.get(_answer(case.summary, "asker") or "")
+        if asker is None:
+            return text
+        heading, _, rest = text.partition("\n")  # the case line first, then who is asking
+        return "\n".join([heading, tr(texts.CASE_ASKER).format(asker=tr(asker)), rest])
 
     def case_buttons(self, case: Case) -> dict[str, Any]:
         tr = self.group_tr

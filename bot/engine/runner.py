@@ -54,6 +54,11 @@ class Engine:
     def __init__(self, registry: Registry, today: Clock = system_today):
         self.registry = registry
         self.today = today
+        # Answers given in the start and menu flows (who is asking, the safety answer) are about the
+        # person, not the topic: restarting a topic keeps them.
+        self.profile = frozenset(key for fid in (ENTRY_FLOW, MENU_FLOW) if (f := registry.flow(fid))
+                                 for node in f.nodes if isinstance(node, QuestionNode)
+                                 for option in node.options for key in option.set)
 
     # -- public API -------------------------------------------------------------------------
     def start(self, flow_id: str = ENTRY_FLOW, answers: dict[str, object] | None = None) -> tuple[State, list[Event]]:
@@ -137,9 +142,11 @@ class Engine:
             state.push()
             self._transition(state, MENU_FLOW, self._flow(MENU_FLOW).start, events, started=True)
             return state, events
-        # restart: the current topic from its first question, with nothing remembered
+        # restart: the current topic from its first question, remembering only who is asking
         flow = self._flow(state.flow)
+        kept = {k: v for k, v in state.answers.items() if k in self.profile}
         state.answers.clear()
+        state.answers.update(kept)
         state.history.clear()
         self._transition(state, flow.id, flow.start, events, started=True)
         return state, events

@@ -30,6 +30,7 @@ LATIN_CATALOGUES = {"uz"}
 # Latin words that are names on a screen or a card and read the same in every script.
 LATIN_NAMES = frozenset({
     "Telegram", "WhatsApp", "Jol", "SMS", "PIN", "SIM", "QR", "ID", "IOM", "PDF", "ENPF",
+    "Uzcard",  # the card system, printed in Latin letters on every card
     "username", "e", "Qonaq",  # e-Qonaq, the registration system
     "Remain", "anonymous",  # the name of a Telegram setting, which has no Kazakh, Kyrgyz or Tajik version
 })

@@ -96,6 +96,12 @@ STATUS_CLAIMED = N_("claimed by {name}")
 STATUS_CLOSED = N_("closed")
 CASE_SUMMARY = N_("Case {code}{urgent}\nLanguage: {lang}\nTopic: {topic}\nReached: {node} ({category})\nAnswers: {answers}\n\nWrite in this topic: your messages are copied to the person, who does not see your account. Start a message with /note or // to keep it among counsellors.")
 CASE_URGENT_MARK = N_(" — URGENT")
+# Who is asking (the menu's closed code "asker"), one line of the case summary
+CASE_ASKER = N_("Who is asking: {asker}")
+ASKER = {"kz": N_("someone working or living in Kazakhstan"),
+         "leaving": N_("someone planning to go to work abroad"),
+         "returning": N_("someone going home, or back home"),
+         "family": N_("a family member of a migrant")}
 CASE_URGENT_ANNOUNCE = N_("‼️ Urgent case {code}: {category}. Please take it now.")
 CASE_REMINDER = N_("Case {code} is still waiting for a counsellor (opened {minutes} minutes ago).")
 CASE_CLAIMED_NOTE = N_("{name} is handling this case.")
@@ -120,6 +126,7 @@ COL_NODE = N_("Where it ended")
 COL_LANGUAGE = N_("Language")
 COL_CAMPAIGN = N_("Campaign (QR code)")
 COL_URGENCY = N_("Urgency")
+COL_ASKER = N_("Who is asking")
 COL_DAY = N_("Day")
 COL_WEEK = N_("Week")
 COL_MONTH = N_("Month")

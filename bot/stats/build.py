@@ -16,7 +16,8 @@ from db.models import utcnow
 
 STANDARD = (Breakdown("enquiries", ("flow",)), Breakdown("enquiries", ("flow", "language")),
             Breakdown("enquiries", ("month",)), Breakdown("enquiries", ("campaign",)),
-            Breakdown("outcomes", ("flow", "node")), Breakdown("handoffs", ("flow", "urgency")))
+            Breakdown("outcomes", ("flow", "node")), Breakdown("handoffs", ("flow", "urgency")),
+            Breakdown("enquiries", ("asker", "flow")), Breakdown("handoffs", ("asker", "urgency")))
 
 
 async def export(service: StatsService, first: dt.date, last: dt.date, breakdowns: Sequence[Breakdown], fmt: str,

@@ -39,13 +39,17 @@ class StatsRecorder:
         own = own or {}
         shared = frozenset().union(*(own.get(f, frozenset()) for f in self.skip))
         self.allowed = {flow: names | shared for flow, names in own.items()}
+        # A topic opened carries only what the start and the menu asked (who is asking, the menu
+        # topic, the safety answer): the topic's own questions are not answered yet.
+        self.shared = {flow: shared for flow in own}
 
     @classmethod
     def for_registry(cls, registry: Registry) -> StatsRecorder:
         return cls(codebook(registry), {fid: frozenset(f.stats) for fid, f in registry.flows.items()})
 
-    def categories(self, answers: dict[str, object], flow: str | None = None) -> list[tuple[str, str]]:
-        allowed = self.allowed.get(flow or "") if self.allowed else None
+    def categories(self, answers: dict[str, object], flow: str | None = None,
+                   opened: bool = False) -> list[tuple[str, str]]:
+        allowed = (self.shared if opened else self.allowed).get(flow or "") if self.allowed else None
         return sorted((k, str(v)) for k, v in answers.items()
                       if (k, str(v)) in self.book and (allowed is None or k in allowed))
 
@@ -56,7 +60,8 @@ class StatsRecorder:
                 if not counted:
                     await repo.add(today, "uncounted")  # a bare total, nothing else
                 else:
-                    await repo.add(today, "started", flow=event.flow, lang=lang, campaign=campaign)
+                    await repo.add(today, "started", flow=event.flow, lang=lang, campaign=campaign,
+                                   categories=self.categories(answers, event.flow, opened=True))
             elif counted and isinstance(event, Outcome):
                 await repo.add(today, "outcome", flow=event.flow, node=event.node, lang=lang, campaign=campaign,
                                categories=self.categories(answers, event.flow))

@@ -41,6 +41,8 @@ def group_messages(tg: FakeTelegram, thread: int | None = None) -> list[dict[str
 async def to_handoff(person: Person) -> None:
     await person.onboard()
     person.press("No")
+    await person.expect("Who is asking?")
+    person.press("I work or live in Kazakhstan")
     await person.expect("What is your question about?")
     for label, expected in (("Work permit", "Which country"), ("Uzbekistan", "Who do you work for"),
                             ("A family", "Do you already have"), ("Yes", "name the city or region"),

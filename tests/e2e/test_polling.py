@@ -15,7 +15,7 @@ async def test_walk_from_start_to_an_outcome_by_pressing_buttons(tg: FakeTelegra
     bot.start()
     person = Person(tg)
     await person.onboard()
-    for label, expected in (("No", "What is your question about?"),
+    for label, expected in (("No", "Who is asking?"), ("I work or live in Kazakhstan", "What is your question about?"),
                             ("Work permit", "Which country's passport"),
                             ("Kyrgyzstan", "You do not need a work permit")):
         person.press(label)
@@ -34,6 +34,8 @@ async def test_conversation_survives_a_restart(tg: FakeTelegram, bot: BotProcess
     person = Person(tg)
     await person.onboard()
     person.press("No")
+    await person.expect("Who is asking?")
+    person.press("I work or live in Kazakhstan")
     await person.expect("What is your question about?")
     assert await bot.stop() == 0
     person.press("Work permit")  # pressed while the bot is down: Telegram keeps it
@@ -48,6 +50,8 @@ async def test_sigkill_mid_flow_loses_nothing_and_handles_nothing_twice(tg: Fake
     person = Person(tg)
     await person.onboard()
     person.press("No")
+    await person.expect("Who is asking?")
+    person.press("I work or live in Kazakhstan")
     await person.expect("What is your question about?")
     # The next answer is taken and applied, and the bot is killed while its reply is in flight.
     tg.fail_next("editMessageText", delay=3.0)

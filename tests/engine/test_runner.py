@@ -24,7 +24,7 @@ def walk(engine: Engine, *inputs: object) -> tuple[State, list]:
 
 
 def test_state_survives_a_json_round_trip_and_continues_identically(engine: Engine) -> None:
-    state, _ = walk(engine, Choose(1), Choose(0), Choose(1), Choose(0))
+    state, _ = walk(engine, Choose(1), Choose(0), Choose(0), Choose(1), Choose(0))
     raw = state.to_json()
     assert len(raw) < 2000 and json.loads(raw)["v"] == 1
     restored = State.from_json(raw)
@@ -33,7 +33,7 @@ def test_state_survives_a_json_round_trip_and_continues_identically(engine: Engi
 
 
 def test_advance_does_not_modify_the_given_state(engine: Engine) -> None:
-    state, _ = walk(engine, Choose(1))
+    state, _ = walk(engine, Choose(1), Choose(0))
     before = state.to_json()
     engine.advance(state, Choose(0))
     assert state.to_json() == before
@@ -61,7 +61,7 @@ def test_unknown_state_versions_are_not_trusted() -> None:
 
 
 def test_back_restores_the_answers_of_that_step(engine: Engine) -> None:
-    state, _ = walk(engine, Choose(1), Choose(0), Choose(1))  # Uzbekistan
+    state, _ = walk(engine, Choose(1), Choose(0), Choose(0), Choose(1))  # Uzbekistan
     assert state.answers["citizenship"] == "uz"
     state, _ = engine.advance(state, Nav("back"))
     assert state.node == "citizenship" and "citizenship" not in state.answers
@@ -70,7 +70,7 @@ def test_back_restores_the_answers_of_that_step(engine: Engine) -> None:
 
 
 def test_a_repeated_button_press_has_no_second_effect(engine: Engine) -> None:
-    state, _ = walk(engine, Choose(1))
+    state, _ = walk(engine, Choose(1), Choose(0))
     press = Choose(0, step=state.step)
     once, _ = engine.advance(state, press)
     twice, events = engine.advance(once, press)
@@ -81,7 +81,7 @@ def test_a_repeated_button_press_has_no_second_effect(engine: Engine) -> None:
 def test_days_left_and_dates_use_the_injected_clock(registry: Registry) -> None:
     day = {"value": dt.date(2026, 12, 20)}
     engine = Engine(registry, lambda: day["value"])
-    state, _ = walk(engine, Choose(1), Choose(0), Choose(1), Choose(0), Choose(0), Choose(0))
+    state, _ = walk(engine, Choose(1), Choose(0), Choose(0), Choose(1), Choose(0), Choose(0), Choose(0))
     state, events = engine.advance(state, Text("25.12.2026"))
     outcome = events[-1]
     assert isinstance(outcome, Outcome) and outcome.node == "permit_renew_soon"
@@ -95,7 +95,7 @@ def test_days_left_and_dates_use_the_injected_clock(registry: Registry) -> None:
 
 def test_future_dates_are_refused_unless_the_node_allows_them(registry: Registry) -> None:
     engine = Engine(registry, lambda: dt.date(2026, 11, 26))
-    state, _ = walk(engine, Choose(1), Choose(0), Choose(1), Choose(0), Choose(0), Choose(0))
+    state, _ = walk(engine, Choose(1), Choose(0), Choose(0), Choose(1), Choose(0), Choose(0), Choose(0))
     _, events = engine.advance(state, Text("01.01.2027"))
     assert events[-1].kind == "question"  # permit end dates may be in the future
 
@@ -126,14 +126,14 @@ def test_computations() -> None:
 
 
 def test_typed_label_or_number_chooses_an_option(engine: Engine) -> None:
-    state, _ = walk(engine, Choose(1))
+    state, _ = walk(engine, Choose(1), Choose(0))
     by_number, _ = engine.advance(state, Text("1"))
     by_label, _ = engine.advance(state, Text("  work PERMIT "))
     assert by_number.flow == by_label.flow == "work_permit"
 
 
 def test_menu_from_anywhere_and_back_returns(engine: Engine) -> None:
-    state, _ = walk(engine, Choose(1), Choose(0), Choose(1))
+    state, _ = walk(engine, Choose(1), Choose(0), Choose(0), Choose(1))
     state, events = engine.advance(state, Nav("menu"))
     assert isinstance(events[-1], Question) and events[-1].node == "topics"
     state, _ = engine.advance(state, Nav("back"))

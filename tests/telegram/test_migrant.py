@@ -34,6 +34,7 @@ async def test_russian_walk_to_the_work_permit_outcome(app: App, session: Record
     await onboard(m, "Русский")
     assert any("Вам угрожает опасность" in t or "опасност" in t for t in session.texts())
     await m.press_button("Нет")
+    await m.press_button("Я работаю или живу в Казахстане")
     await m.press_button("Разрешение на работу")
     await m.press_button("Узбекистан")
     await m.press_button("В семье")
@@ -48,7 +49,7 @@ async def test_russian_walk_to_the_work_permit_outcome(app: App, session: Record
 async def test_english_walk_with_a_typed_date(app: App, session: RecordingSession) -> None:
     m = Migrant(app, session, language_code="en")
     await onboard(m, "English")
-    for label in ("No", "Work permit", "Tajikistan", "A family", "Yes", "Yes"):
+    for label in ("No", "I work or live in Kazakhstan", "Work permit", "Tajikistan", "A family", "Yes", "Yes"):
         await m.press_button(label)
     await m.send("the end of december")
     assert session.texts()[-1] == "Please write the date as day.month.year, for example 31.12.2026."
@@ -70,6 +71,7 @@ async def test_a_question_after_a_button_press_replaces_the_pressed_message(app:
     m = Migrant(app, session, language_code="en")
     await onboard(m, "English")
     await m.press_button("No")
+    await m.press_button("I work or live in Kazakhstan")
     session.clear()
     await m.press_button("Work permit")
     edits = [r for r in session.requests if isinstance(r, EditMessageText)]
@@ -80,6 +82,8 @@ async def test_typed_label_and_number_work_like_buttons(app: App, session: Recor
     m = Migrant(app, session, language_code="en")
     await onboard(m, "English")
     await m.send("no")
+    await m.send("1")
+    assert session.texts()[-1] == "What is your question about?"
     await m.send("1")
     assert session.texts()[-1] == "Which country's passport do you have?"
 
@@ -95,7 +99,7 @@ async def test_sticker_and_long_text_get_a_polite_answer_and_the_step_stays(app:
     assert "That message is long" in session.texts()[-2]
     assert "keep you safe" in session.texts()[-1]
     await m.press_button("No")
-    assert session.texts()[-1] == "What is your question about?"
+    assert session.texts()[-1] == "Who is asking?"
 
 
 async def test_forged_and_stale_buttons_change_nothing(app: App, session: RecordingSession) -> None:
@@ -106,13 +110,14 @@ async def test_forged_and_stale_buttons_change_nothing(app: App, session: Record
     await m.press("something-forged")
     assert "older message" in session.texts()[-2]
     await m.press_button("No")
-    assert session.texts()[-1] == "What is your question about?"
+    assert session.texts()[-1] == "Who is asking?"
 
 
 async def test_commands_work_anywhere(app: App, session: RecordingSession) -> None:
     m = Migrant(app, session, language_code="en")
     await onboard(m, "English")
     await m.press_button("No")
+    await m.press_button("I work or live in Kazakhstan")
     await m.press_button("Work permit")
     await m.send("/menu")
     assert session.texts()[-1] == "What is your question about?"
@@ -165,7 +170,7 @@ async def test_no_telegram_id_or_name_is_stored(app: App, session: RecordingSess
 async def test_outcome_messages_fit_telegram_and_are_plain_text(app: App, session: RecordingSession) -> None:
     m = Migrant(app, session, language_code="en")
     await onboard(m, "English")
-    for label in ("No", "Work permit", "Uzbekistan", "A family", "No, not yet"):
+    for label in ("No", "I work or live in Kazakhstan", "Work permit", "Uzbekistan", "A family", "No, not yet"):
         await m.press_button(label)
     assert app.bot.default.parse_mode is None  # plain text: nothing typed can inject markup
     for request in session.sent():

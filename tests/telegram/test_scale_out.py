@@ -28,6 +28,7 @@ async def test_a_conversation_on_postgresql_and_redis(tmp_path: Path) -> None:
             await m.press_button("English")  # kept in Redis until the privacy notice is answered
             await m.press_button("OK, continue")
             await m.press_button("No")
+            await m.press_button("I work or live in Kazakhstan")
             first = await m.press_button("Work permit")
             assert session.texts()[-1] == "Which country's passport do you have?"
             before = len(session.requests)

@@ -43,6 +43,7 @@ async def walk(m: Migrant, counted: bool = True, campaign: str | None = None) ->
     await m.press_button("English")
     await m.press_button("OK, continue" if counted else "do not count me")
     await m.press_button("No")
+    await m.press_button("I work or live in Kazakhstan")
     await m.press_button("Registration and stay")
     await m.press_button("Tajikistan")
     await m.press_button("No")
@@ -126,3 +127,30 @@ async def test_only_admins_export(stats_app: App) -> None:
     data = photo.photo.data  # type: ignore[union-attr]
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
     assert "5 topics opened" in (photo.caption or "")
+
+
+async def test_who_is_asking_is_counted_and_suppressed_like_the_topic(stats_app: App) -> None:
+    session = stats_app.bot.session
+    assert isinstance(session, RecordingSession)
+    for i, who, topic in [*((i, "I am a migrant's family member", "Lost contact with a relative") for i in range(5)),
+                          *((i, "I plan to go to work abroad", "Before I leave: agencies, job offers")
+                            for i in range(5, 7))]:
+        m = Migrant(stats_app, session, user_id=700 + i, language_code="en")
+        await m.send("/start")
+        await m.press_button("English")
+        await m.press_button("OK, continue")
+        await m.press_button("No")
+        await m.press_button(who)
+        await m.press_button(topic)
+    stats = stats_app.dispatcher["stats"]
+    tr = stats_app.runtime.catalogs.get("en")
+    lines = (await build.export(stats, TODAY, TODAY, [Breakdown.parse("asker,flow")], "csv", tr)
+             ).decode("utf-8-sig").splitlines()
+    assert lines[0] == "Who is asking,Topic,Topics opened"
+    assert "family,lost_contact,5" in lines
+    assert "leaving,departure,<5" in lines  # two people: hidden, like any small count
+    xlsx_data = await build.export(stats, TODAY, TODAY, list(build.STANDARD), "xlsx", tr)
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(xlsx_data))
+    assert "enquiries by asker, flow" in book.sheetnames and "handoffs by asker, urgency" in book.sheetnames

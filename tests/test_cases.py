@@ -64,7 +64,7 @@ async def test_the_summary_says_when_a_family_member_is_asking(cases: CaseServic
     lines = summary.splitlines()
     assert lines[0].startswith("Case ") and lines[1] == "Who is asking: a family member of a migrant"
     assert "asker=family" in summary  # the closed code stays among the answers
-    russian = CaseService(runtime.sessions, runtime.registry, runtime.catalogs, GROUP, "ru", {})
+    russian = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "ru", {})
     case = await russian.open_case_of("key-f")
     assert case is not None and "Кто обращается: член семьи мигранта" in russian.summary(case)
     await cases.open_case("key-2", 2, "ru", HANDOFF, NOW)  # no answer about who is asking: no such line

@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.conversation.runtime import Runtime, open_runtime
 from bot.engine.alarms import AlarmMatcher, load_alarms, parse_pattern
 from bot.engine.events import RedFlag, Suggestions
-from bot.engine.inputs import Jump, Text
+from bot.engine.inputs import Jump, Nav, Text
 from bot.engine.normalize import fold
 from bot.engine.registry import Registry
 
@@ -186,7 +186,7 @@ async def test_an_emergency_typed_at_any_step_brings_help_lines_and_a_counsellor
     assert isinstance(flag, RedFlag) and flag.about == about
     screen = runtime.presenter.screens([flag], runtime.catalogs.get(lang))[0]
     assert screen.urgent and "112" in screen.text
-    assert any(b.action == "nav:counsellor" for b in screen.options)
+    assert any(b.action == Nav("counsellor") for b in screen.options)
     assert reply.state.node == "document"  # the conversation stays where it was
 
 

@@ -13,7 +13,7 @@ from typing import TextIO
 from bot.conversation.runtime import Runtime
 from bot.conversation.screens import Screen
 from bot.engine.events import CounsellorRequested, Event, Handoff
-from bot.engine.inputs import Jump, Nav, Text, UserInput
+from bot.engine.inputs import Choose, Jump, Nav, Text, UserInput
 from bot.i18n import texts
 from bot.i18n.catalogs import Translator
 
@@ -38,16 +38,17 @@ class Console:
                 self.out.write(f"[{self.tr(texts.CONSOLE_URGENT)}]\n")
             if screen.text:
                 self.out.write(screen.text + "\n")
-            topics = [b for b in screen.options if b.action.startswith("topic:")]
+            topics = [b for b in screen.options if isinstance(b.action, Jump)]
             if topics:
-                self.topics = [b.action.split(":", 1)[1] for b in topics]
+                self.topics = [b.action.flow for b in topics if isinstance(b.action, Jump)]
                 for i, button in enumerate(topics, start=1):
                     hint = self.tr(texts.CONSOLE_TOPIC).format(number=i)
                     self.out.write(f"  t{i}. {button.label} {hint}\n")
             else:
                 for i, button in enumerate(screen.options, start=1):
-                    label = button.label if button.action.startswith("opt:") else f"{button.label} (c)"
-                    self.out.write(f"  {i}. {label}\n" if button.action.startswith("opt:") else f"  {label}\n")
+                    option = isinstance(button.action, Choose)
+                    label = button.label if option else f"{button.label} (c)"
+                    self.out.write(f"  {i}. {label}\n" if option else f"  {label}\n")
             self.out.write("\n")
 
     def show(self, events: list[Event], at_start: bool = False) -> None:
@@ -64,7 +65,7 @@ class Console:
             return Nav(_NAV_KEYS[word])  # type: ignore[arg-type]
         for button in self.runtime.presenter.nav(self.tr):
             if word == button.label.strip("«» ").casefold():
-                return Nav(button.action.split(":", 1)[1])  # type: ignore[arg-type]
+                return button.action
         return Text(line.strip())
 
     async def run(self, stdin: TextIO) -> int:

@@ -25,11 +25,12 @@ from bot.engine.events import (
     RedFlag,
     Suggestions,
 )
+from bot.engine.inputs import Choose, Jump, Nav
 from bot.i18n import texts
 from bot.i18n.catalogs import Translator
 from bot.i18n.format import fill, format_value
 
-ButtonAction = str  # "opt:<index>" or "nav:<back|menu|restart|counsellor>"
+ButtonAction = Choose | Nav | Jump  # the engine input a press sends (its step is added when drawn)
 
 
 @dataclass(frozen=True)
@@ -71,15 +72,15 @@ class Presenter:
         return out
 
     def nav(self, tr: Translator, *, at_start: bool = False) -> list[Button]:
-        buttons = [] if at_start else [Button(tr(texts.BACK), "nav:back")]
-        buttons.append(Button(tr(texts.MENU), "nav:menu"))
-        buttons.append(Button(tr(texts.COUNSELLOR), "nav:counsellor"))
+        buttons = [] if at_start else [Button(tr(texts.BACK), Nav("back"))]
+        buttons.append(Button(tr(texts.MENU), Nav("menu")))
+        buttons.append(Button(tr(texts.COUNSELLOR), Nav("counsellor")))
         return buttons
 
     def _screen(self, ev: Event, tr: Translator) -> Screen | None:
         if isinstance(ev, Question):
             return Screen(fill(tr(ev.text), ev.params, tr),
-                          [Button(tr(label), f"opt:{i}") for i, label in enumerate(ev.options)])
+                          [Button(tr(label), Choose(i)) for i, label in enumerate(ev.options)])
         if isinstance(ev, AskInput):
             text = fill(tr(ev.text), ev.params, tr)
             return Screen(text)
@@ -100,14 +101,14 @@ class Presenter:
                      *self._footer(ev.sources, ev.verified_on, tr)]
             return Screen("\n\n".join(parts), urgent=ev.urgency == "urgent", kind="handoff")
         if isinstance(ev, Suggestions):
-            return Screen(tr(texts.SUGGEST), [Button(tr(title), f"topic:{flow}")
+            return Screen(tr(texts.SUGGEST), [Button(tr(title), Jump(flow))
                                               for flow, title in zip(ev.flows, ev.titles, strict=True)])
         if isinstance(ev, RedFlag):
             if ev.about == "legal":  # held, deported, banned, in court: rights first (brief J.2)
                 parts = [tr(texts.RED_FLAG_LEGAL), *self._cards(("emergency",), tr)]
             else:
                 parts = [tr(texts.RED_FLAG), *self._cards(("emergency", "helpline"), tr)]
-            return Screen("\n\n".join(parts), [Button(tr(texts.COUNSELLOR), "nav:counsellor")], urgent=True)
+            return Screen("\n\n".join(parts), [Button(tr(texts.COUNSELLOR), Nav("counsellor"))], urgent=True)
         return None  # FlowStarted, CounsellorRequested: the front end acts on them, nothing to show
 
     @staticmethod

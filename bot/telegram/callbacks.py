@@ -1,8 +1,18 @@
-"""Button payloads. Packed by aiogram's CallbackData, always far below Telegram's 64 bytes."""
+"""Button payloads. Packed by aiogram's CallbackData, always far below Telegram's 64 bytes.
+
+The migrant's buttons carry the engine's own inputs: ``Pick`` is a ``Choose``, ``Go`` a ``Nav``,
+``OpenFlow`` a ``Jump``, each with the step of the message it was pressed on. The prefixes are
+what Telegram stores in buttons already sent: never change them.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiogram.filters.callback_data import CallbackData
+
+from bot.counselling.actions import CaseAction as CaseActionName
+from bot.engine.inputs import Choose, Jump, Nav, NavAction
 
 
 class Pick(CallbackData, prefix="o"):
@@ -11,19 +21,41 @@ class Pick(CallbackData, prefix="o"):
     index: int
     step: int
 
+    def to_input(self) -> Choose:
+        return Choose(self.index, self.step)
+
 
 class Go(CallbackData, prefix="n"):
     """Navigation: back, menu, restart or counsellor."""
 
-    action: str
+    action: NavAction
     step: int
+
+    def to_input(self) -> Nav:
+        return Nav(self.action, self.step)
 
 
 class OpenFlow(CallbackData, prefix="t"):
-    """A topic suggested by search."""
+    """A flow suggested by search."""
 
     flow: str
     step: int
+
+    def to_input(self) -> Jump:
+        return Jump(self.flow, self.step)
+
+
+EngineButton = Pick | Go | OpenFlow
+
+
+def engine_button(inp: Choose | Nav | Jump, step: int) -> EngineButton:
+    """The payload of a button that sends ``inp``, pressed on the message shown at ``step``."""
+    inp = replace(inp, step=step)
+    if isinstance(inp, Choose):
+        return Pick(index=inp.index, step=step)
+    if isinstance(inp, Nav):
+        return Go(action=inp.action, step=step)
+    return OpenFlow(flow=inp.flow, step=step)
 
 
 class SetLanguage(CallbackData, prefix="l"):
@@ -47,7 +79,7 @@ class CaseConsent(CallbackData, prefix="s"):
 
 
 class Rate(CallbackData, prefix="r"):
-    """The migrant's 1-5 rating after a case is closed (packed as r:<case>:<stars> by the service)."""
+    """The migrant's 1-5 rating after a case is closed."""
 
     case_id: int
     stars: int
@@ -56,7 +88,7 @@ class Rate(CallbackData, prefix="r"):
 class CaseAction(CallbackData, prefix="k"):
     """A counsellor's button on a case summary: claim, close, reopen, canned or hotlines."""
 
-    action: str
+    action: CaseActionName
     case_id: int
 
 

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 
 from aiogram import Bot
-from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation.screens import Presenter
@@ -25,6 +24,7 @@ from bot.i18n.catalogs import Catalogs, Translator
 from bot.i18n.format import format_value
 from bot.i18n.languages import native_name
 from bot.telegram.callbacks import CaseConsent, Consent, Forget, SetLanguage
+from bot.telegram.middlewares.context import UpdateContext
 from bot.telegram.render import Outgoing, deliver, to_messages
 from db.models import utcnow
 from db.statuses import Urgency
@@ -52,108 +52,105 @@ class MigrantActions:
     retention_days: int
     escalation: Escalation | None = None
 
-    async def ask_language(self, chat_id: int, suggested: str, tr: Translator, state: FSMContext,
-                           campaign: str | None = None) -> None:
+    async def ask_language(self, ctx: UpdateContext, campaign: str | None = None) -> None:
         if campaign and CAMPAIGN_CODE.match(campaign):
-            await state.update_data(campaign=campaign)
+            await ctx.fsm.update_data(campaign=campaign)
+        suggested = ctx.lang
         order = [suggested] + [code for code in self.languages if code != suggested]
         rows = [[InlineKeyboardButton(text=("✓ " if code == suggested else "") + native_name(code),
                                       callback_data=SetLanguage(lang=code).pack())] for code in order]
-        await self.bot.send_message(chat_id=chat_id, text=tr(texts.CHOOSE_LANGUAGE),
+        await self.bot.send_message(chat_id=ctx.chat_id, text=ctx.tr(texts.CHOOSE_LANGUAGE),
                                     reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
-    async def chose_language(self, chat_id: int, message_id: int | None, key: str, lang: str,
-                             state: FSMContext) -> None:
+    async def chose_language(self, ctx: UpdateContext, lang: str) -> None:
         if lang not in self.languages:
             return
         tr = self.catalogs.get(lang)
-        reply = await self.conversations.set_language(key, lang)
+        reply = await self.conversations.set_language(ctx.key, lang)
         if reply is not None:  # a returning migrant: the step they were at, in the new language
-            await self._remove_buttons(chat_id, message_id)
-            await self.send(chat_id, reply)
+            await self._remove_buttons(ctx)
+            await self.send(ctx, reply)
             return
-        await state.update_data(lang=lang)
+        await ctx.fsm.update_data(lang=lang)
         markup = InlineKeyboardMarkup(inline_keyboard=[
             [InlineKeyboardButton(text=tr(texts.CONSENT_YES), callback_data=Consent(counted=True).pack())],
             [InlineKeyboardButton(text=tr(texts.CONSENT_NO_STATS), callback_data=Consent(counted=False).pack())],
         ])
-        await self._edit_or_send(chat_id, message_id, tr(texts.PRIVACY_SHORT), markup)
+        await self._edit_or_send(ctx, tr(texts.PRIVACY_SHORT), markup)
 
-    async def consented(self, chat_id: int, message_id: int | None, key: str, counted: bool, fallback_lang: str,
-                        state: FSMContext, update_id: int | None) -> None:
-        data = await state.get_data()
-        lang = data.get("lang") or fallback_lang
+    async def consented(self, ctx: UpdateContext, counted: bool) -> None:
+        data = await ctx.fsm.get_data()
+        lang = data.get("lang") or ctx.lang
         campaign = data.get("campaign")
-        await state.clear()
-        await self._remove_buttons(chat_id, message_id)
-        reply = await self.conversations.start(key, lang, counted=counted, update_id=update_id,
+        await ctx.fsm.clear()
+        await self._remove_buttons(ctx)
+        reply = await self.conversations.start(ctx.key, lang, counted=counted, update_id=ctx.update_id,
                                                campaign=campaign if isinstance(campaign, str) else None)
         if reply.duplicate:  # applied before a crash, its reply maybe lost: show where the conversation is
-            await self.send(chat_id, reply)
+            await self.send(ctx, reply)
             return
-        await self.send(chat_id, reply, at_start=True)
+        await self.send(ctx, reply, at_start=True)
 
-    async def step(self, chat_id: int, key: str, inp: UserInput, lang: str, tr: Translator, state: FSMContext,
-                   *, update_id: int | None, pressed_message_id: int | None = None, known: bool = True) -> None:
-        if not known:  # never started, or erased with /forget
-            await self.ask_language(chat_id, lang, tr, state)
+    async def step(self, ctx: UpdateContext, inp: UserInput) -> None:
+        if not ctx.known:  # never started, or erased with /forget
+            await self.ask_language(ctx)
             return
-        reply = await self.conversations.handle(key, inp, lang, update_id=update_id)
+        reply = await self.conversations.handle(ctx.key, inp, ctx.lang, update_id=ctx.update_id)
         if reply.duplicate:  # applied before a crash, its reply maybe lost: show where the conversation is
-            await self.send(chat_id, reply)
+            await self.send(ctx, reply)
             return
-        await self.send(chat_id, reply, pressed_message_id=pressed_message_id, key=key, state=state)
+        await self.send(ctx, reply, in_place=True, offer_case=True)
 
-    async def show_current(self, chat_id: int, key: str, lang: str, tr: Translator, state: FSMContext,
-                           note: str | None = None) -> None:
-        reply = await self.conversations.current(key)
+    async def show_current(self, ctx: UpdateContext, note: str | None = None) -> None:
+        reply = await self.conversations.current(ctx.key)
         if note:
-            await self.bot.send_message(chat_id=chat_id, text=tr(note))
+            await self.bot.send_message(chat_id=ctx.chat_id, text=ctx.tr(note))
         if reply is None:
-            await self.ask_language(chat_id, lang, tr, state)
+            await self.ask_language(ctx)
         else:
-            await self.send(chat_id, reply)
+            await self.send(ctx, reply)
 
-    async def send(self, chat_id: int, reply: Reply, *, pressed_message_id: int | None = None,
-                   at_start: bool = False, key: str | None = None, state: FSMContext | None = None) -> None:
+    async def send(self, ctx: UpdateContext, reply: Reply, *, in_place: bool = False, at_start: bool = False,
+                   offer_case: bool = False) -> None:
+        """Show ``reply``; ``in_place``: may edit the message whose button was pressed."""
         tr = self.catalogs.get(reply.lang)
         screens = self.presenter.screens(reply.events, tr, at_start=at_start)
         messages = to_messages(screens, reply.state.step)
         handoff = next((e for e in reply.events if isinstance(e, (Handoff, CounsellorRequested))), None)
         if handoff is not None and self.escalation is None:
             messages.append(Outgoing(tr(texts.NO_COUNSELLORS)))
-        await deliver(self.bot, chat_id, messages, pressed_message_id=pressed_message_id)
-        if handoff is not None and self.escalation is not None and key is not None and state is not None:
-            await self.offer_case(chat_id, key, reply, handoff, tr, state)
+        await deliver(self.bot, ctx.chat_id, messages, pressed_message_id=ctx.pressed_message_id if in_place else None)
+        if handoff is not None and self.escalation is not None and offer_case:
+            await self.offer_case(ctx, reply, handoff, tr)
 
     # -- counsellors --------------------------------------------------------------------------
-    async def offer_case(self, chat_id: int, key: str, reply: Reply, event: Handoff | CounsellorRequested,
-                         tr: Translator, state: FSMContext) -> None:
+    async def offer_case(self, ctx: UpdateContext, reply: Reply, event: Handoff | CounsellorRequested,
+                         tr: Translator) -> None:
         assert self.escalation is not None
-        case = await self.escalation.cases.open_case_of(key)
+        case = await self.escalation.cases.open_case_of(ctx.key)
         if case is not None:
-            await self.bot.send_message(chat_id=chat_id, text=tr(texts.CASE_ALREADY_OPEN).format(code=case.code))
+            await self.bot.send_message(chat_id=ctx.chat_id, text=tr(texts.CASE_ALREADY_OPEN).format(code=case.code))
             return
         urgent = isinstance(event, Handoff) and event.urgency == "urgent"
         category = event.category if isinstance(event, Handoff) else "user_request"
-        await state.update_data(handoff={"flow": event.flow, "node": event.node, "category": category,
+        await ctx.fsm.update_data(handoff={"flow": event.flow, "node": event.node, "category": category,
                                          "urgency": Urgency.URGENT if urgent else Urgency.NORMAL,
                                          "answers": reply.state.answers})
         markup = InlineKeyboardMarkup(inline_keyboard=[
             [InlineKeyboardButton(text=tr(texts.CASE_CONSENT_YES), callback_data=CaseConsent(yes=True).pack())],
             [InlineKeyboardButton(text=tr(texts.CASE_CONSENT_NO), callback_data=CaseConsent(yes=False).pack())]])
-        await self.bot.send_message(chat_id=chat_id, reply_markup=markup,
+        await self.bot.send_message(chat_id=ctx.chat_id, reply_markup=markup,
                                     text=tr(texts.CASE_CONSENT).format(days=self.escalation.retention_days))
 
-    async def case_consent(self, chat_id: int, message_id: int | None, key: str, yes: bool, lang: str,
-                           tr: Translator, state: FSMContext) -> None:
-        data = (await state.get_data()).get("handoff")
+    async def case_consent(self, ctx: UpdateContext, yes: bool) -> None:
+        tr, lang = ctx.tr, ctx.lang
+        data = (await ctx.fsm.get_data()).get("handoff")
         if self.escalation is None or not yes or not isinstance(data, dict):
-            await self._edit_or_send(chat_id, message_id, tr(texts.CASE_NOT_CONNECTED), None)
+            await self._edit_or_send(ctx, tr(texts.CASE_NOT_CONNECTED), None)
             return
         handoff = CaseRequest(data["flow"], data["node"], data["category"], data["urgency"], data["answers"])
-        case, _created = await self.escalation.cases.open_case(key, chat_id, lang, handoff)
-        await state.update_data(handoff=None)
+        case, _created = await self.escalation.cases.open_case(ctx.key, ctx.chat_id, lang, handoff)
+        await ctx.fsm.update_data(handoff=None)
         if case.urgency == Urgency.URGENT:
             text = tr(texts.CASE_ACK_URGENT).format(code=case.code)
         elif self.escalation.hours.open_at(utcnow()):
@@ -163,47 +160,48 @@ class MigrantActions:
             text = tr(texts.CASE_OFF_HOURS).format(code=case.code, hours=self.escalation.hours.describe())
         cards = self.presenter.cards(("emergency", "helpline"), tr) if case.urgency == Urgency.URGENT or \
             not self.escalation.hours.open_at(utcnow()) else []
-        await self._edit_or_send(chat_id, message_id, "\n\n".join([text, *cards]), None)
+        await self._edit_or_send(ctx, "\n\n".join([text, *cards]), None)
 
-    async def relay(self, key: str, chat_id: int, message_id: int, reply_to: int | None) -> bool:
+    async def relay(self, ctx: UpdateContext, message_id: int, reply_to: int | None) -> bool:
         """Pass a migrant's message to their open case; False when there is none."""
         return self.escalation is not None and \
-            await self.escalation.cases.relay_in(key, chat_id, message_id, reply_to)
+            await self.escalation.cases.relay_in(ctx.key, ctx.chat_id, message_id, reply_to)
 
-    async def relay_edit(self, key: str, chat_id: int, message_id: int, text: str) -> None:
+    async def relay_edit(self, ctx: UpdateContext, message_id: int, text: str) -> None:
         if self.escalation is not None:
-            await self.escalation.cases.mirror_edit(chat_id, message_id, text, user_key=key)
+            await self.escalation.cases.mirror_edit(ctx.chat_id, message_id, text, user_key=ctx.key)
 
-    async def rate(self, chat_id: int, message_id: int | None, key: str, case_id: int, stars: int,
-                   tr: Translator) -> None:
+    async def rate(self, ctx: UpdateContext, case_id: int, stars: int) -> None:
         if self.escalation is not None:
-            await self.escalation.cases.rate(case_id, key, stars)
-        await self._edit_or_send(chat_id, message_id, tr(texts.CASE_THANKS), None)
+            await self.escalation.cases.rate(case_id, ctx.key, stars)
+        await self._edit_or_send(ctx, ctx.tr(texts.CASE_THANKS), None)
 
-    async def info(self, chat_id: int, tr: Translator, text: str, **params: object) -> None:
-        await self.bot.send_message(chat_id=chat_id, text=tr(text).format(**params) if params else tr(text))
+    async def info(self, ctx: UpdateContext, text: str, **params: object) -> None:
+        tr = ctx.tr
+        await self.bot.send_message(chat_id=ctx.chat_id, text=tr(text).format(**params) if params else tr(text))
 
-    async def ask_forget(self, chat_id: int, tr: Translator) -> None:
+    async def ask_forget(self, ctx: UpdateContext) -> None:
+        tr = ctx.tr
         markup = InlineKeyboardMarkup(inline_keyboard=[
             [InlineKeyboardButton(text=tr(texts.FORGET_YES), callback_data=Forget(confirm=True).pack()),
              InlineKeyboardButton(text=tr(texts.FORGET_NO), callback_data=Forget(confirm=False).pack())],
         ])
-        await self.bot.send_message(chat_id=chat_id, text=tr(texts.FORGET_ASK), reply_markup=markup)
+        await self.bot.send_message(chat_id=ctx.chat_id, text=tr(texts.FORGET_ASK), reply_markup=markup)
 
-    async def forget(self, chat_id: int, message_id: int | None, key: str, confirm: bool, tr: Translator,
-                     state: FSMContext) -> None:
+    async def forget(self, ctx: UpdateContext, confirm: bool) -> None:
+        tr = ctx.tr
         text = tr(texts.FORGET_DONE if confirm else texts.FORGET_KEPT)
         if confirm:
-            await self.conversations.forget(key)
-            await state.clear()
-            if self.escalation is not None and await self.escalation.cases.forget(key):
+            await self.conversations.forget(ctx.key)
+            await ctx.fsm.clear()
+            if self.escalation is not None and await self.escalation.cases.forget(ctx.key):
                 text = f"{text}\n\n{tr(texts.FORGET_CASES)}"
-        await self._edit_or_send(chat_id, message_id, text, None)
+        await self._edit_or_send(ctx, text, None)
 
-    async def _edit_or_send(self, chat_id: int, message_id: int | None, text: str,
-                            markup: InlineKeyboardMarkup | None) -> None:
-        await deliver(self.bot, chat_id, [Outgoing(text, markup, editable=True)], pressed_message_id=message_id)
+    async def _edit_or_send(self, ctx: UpdateContext, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        await deliver(self.bot, ctx.chat_id, [Outgoing(text, markup, editable=True)],
+                      pressed_message_id=ctx.pressed_message_id)
 
-    async def _remove_buttons(self, chat_id: int, message_id: int | None) -> None:
-        if message_id is not None:
-            await deliver(self.bot, chat_id, [], pressed_message_id=message_id)
+    async def _remove_buttons(self, ctx: UpdateContext) -> None:
+        if ctx.pressed_message_id is not None:
+            await deliver(self.bot, ctx.chat_id, [], pressed_message_id=ctx.pressed_message_id)

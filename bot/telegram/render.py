@@ -14,7 +14,8 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation.screens import Screen
-from bot.telegram.callbacks import Go, OpenFlow, Pick
+from bot.engine.inputs import Nav
+from bot.telegram.callbacks import engine_button
 
 MESSAGE_LIMIT = 4096
 log = logging.getLogger("jol.render")
@@ -48,18 +49,12 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 def keyboard(screen: Screen, step: int) -> InlineKeyboardMarkup | None:
     rows: list[list[InlineKeyboardButton]] = []
     for button in screen.options:
-        kind, value = button.action.split(":", 1)
-        if kind == "opt":
-            data = Pick(index=int(value), step=step).pack()
-        elif kind == "topic":
-            data = OpenFlow(flow=value, step=step).pack()
-        else:
-            data = Go(action=value, step=step).pack()
-        rows.append([InlineKeyboardButton(text=button.label, callback_data=data)])
-    nav = [InlineKeyboardButton(text=b.label, callback_data=Go(action=b.action.split(":", 1)[1], step=step).pack())
+        rows.append([InlineKeyboardButton(text=button.label, callback_data=engine_button(button.action, step).pack())])
+    nav = [(b.action == Nav("counsellor"), InlineKeyboardButton(text=b.label,
+                                                               callback_data=engine_button(b.action, step).pack()))
            for b in screen.nav]
-    counsellor = [b for b in nav if b.callback_data and ":counsellor:" in b.callback_data]
-    others = [b for b in nav if b not in counsellor]
+    counsellor = [b for is_counsellor, b in nav if is_counsellor]
+    others = [b for is_counsellor, b in nav if not is_counsellor]
     if others:
         rows.append(others)
     if counsellor:

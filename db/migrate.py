@@ -2,6 +2,11 @@
 
 The bot and the console call this at start, so a deployment is upgraded in place and keeps its
 conversations; ``python -m bot migrate`` does the same by hand.
+
+Several replicas may start at once on an empty PostgreSQL database. Each takes the same
+transaction-level advisory lock before it looks at the schema, so one migrates while the others
+wait, and then find nothing left to do. (SQLite needs no lock: ``BEGIN IMMEDIATE`` already lets one
+writer in at a time.)
 """
 
 from __future__ import annotations
@@ -11,9 +16,12 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Any fixed number: every replica must ask for the same one ("jol migr" in ASCII).
+MIGRATION_LOCK = 0x6A6F6C206D696772
 
 
 def alembic_config() -> Config:
@@ -29,4 +37,6 @@ async def upgrade(db_engine: AsyncEngine, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
     async with db_engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         await conn.run_sync(_run)

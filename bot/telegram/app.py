@@ -19,6 +19,7 @@ from bot.i18n.languages import LANGUAGES
 from bot.privacy.pseudonyms import Pseudonymizer, load_or_create_secret
 from bot.stats.report import StatsService
 from bot.telegram.fsm_storage import SQLStorage
+from bot.telegram.health import Health
 from bot.telegram.intake.inbox import Inbox
 from bot.telegram.intake.isolation import PerUserIsolation
 from bot.telegram.intake.worker import UpdateWorker
@@ -52,6 +53,7 @@ class App:
     cases: CaseService | None = None
     sender: OutboxSender | None = None
     tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
+    health: Health | None = None
 
     @property
     def liveness(self) -> Liveness:
@@ -60,7 +62,11 @@ class App:
 
     async def handle(self, payload: dict[str, Any]) -> None:
         update = Update.model_validate(payload, context={"bot": self.bot})
-        await self.dispatcher.feed_update(self.bot, update)
+        if self.health is None:
+            await self.dispatcher.feed_update(self.bot, update)
+            return
+        with self.health.timer():
+            await self.dispatcher.feed_update(self.bot, update)
 
     async def set_commands(self) -> None:
         """The command menu in each language Telegram can tell apart (two-letter codes)."""
@@ -121,6 +127,8 @@ async def build_app(settings: Settings, today: Clock = system_today) -> App:
     inbox = Inbox(runtime.unit_of_work, pseudonymize)
     app = App(settings, runtime, bot, dispatcher, actions, inbox, UpdateWorker(inbox, lambda p: app.handle(p)), cases,
               sender)
+    app.health = Health(runtime.unit_of_work.sessions, app.liveness,
+                        rate_limited=lambda: sender.rate_limited if sender is not None else 0)
     return app
 
 

@@ -22,6 +22,7 @@ from aiohttp import web
 from bot.config import Settings
 from bot.privacy.retention import purge
 from bot.telegram.app import App, build_app
+from bot.telegram.health import add_routes, health_app
 from bot.telegram.intake.polling import ALLOWED_UPDATES, Poller, PollingStopped
 from bot.telegram.intake.webhook import check_secret, webhook_app
 from db.models import utcnow
@@ -79,26 +80,35 @@ async def _serve(app: App, webhook: bool, stop: asyncio.Event) -> None:
     if app.sender is not None:
         tasks.start("outbox sender", app.sender.run, stop)
         tasks.start("case reminders", lambda stop: _remind(app, stop), stop)
-    runner: web.AppRunner | None = None
+    health = app.health
+    assert health is not None
+    runners: list[web.AppRunner] = []
     try:
+        if settings.health_port is not None and not (webhook and settings.health_port == settings.webhook_port):
+            runners.append(await _listen(health_app(health), settings.health_host, settings.health_port))
+            log.info("health and metrics on http://%s:%s/ (healthz, readyz, metrics)", settings.health_host,
+                     settings.health_port)
         await app.set_commands()
         me = await app.bot.get_me()
         if webhook:
             secret = check_secret(settings.webhook_secret.get_secret_value() if settings.webhook_secret else None)
             if not settings.webhook_url:
                 raise RuntimeError("WEBHOOK_URL is required in webhook mode (the public https address of this server)")
-            runner = web.AppRunner(webhook_app(app.inbox, app.worker, secret, settings.webhook_path, app.liveness))
-            await runner.setup()
-            await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+            server = webhook_app(app.inbox, app.worker, secret, settings.webhook_path, app.liveness)
+            add_routes(server, health, healthz=False)  # webhook_app has /healthz
+            runners.append(await _listen(server, settings.webhook_host, settings.webhook_port))
             await app.bot.set_webhook(settings.webhook_url, secret_token=secret,
                                       allowed_updates=list(ALLOWED_UPDATES))
             log.info("@%s is receiving updates by webhook on port %s", me.username, settings.webhook_port)
+            health.ready = True
             await stop.wait()
         else:
             await app.bot.delete_webhook(drop_pending_updates=False)
             log.info("@%s is polling for updates", me.username)
+            health.ready = True
             await Poller(app.bot, app.inbox, app.worker, timeout=settings.polling_timeout).run(stop)
     finally:
+        health.ready = False
         stop.set()  # no new updates are taken from here on
         await tasks.wait()
         finished = await app.worker.drain(settings.shutdown_timeout)
@@ -107,8 +117,15 @@ async def _serve(app: App, webhook: bool, stop: asyncio.Event) -> None:
                         "the current step")
         if app.sender is not None and not await app.sender.flush(settings.shutdown_timeout / 2):
             log.warning("stopped with messages still in the outbox; they will be sent at the next start")
-        if runner is not None:
+        for runner in runners:
             await runner.cleanup()
+
+
+async def _listen(server: web.Application, host: str, port: int) -> web.AppRunner:
+    runner = web.AppRunner(server, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner
 
 
 async def run_bot(settings: Settings, webhook: bool) -> int:

@@ -43,7 +43,7 @@ async def test_polling_bot_serves_health_and_metrics(tg: FakeTelegram, tmp_path:
         assert status == 200
         handled = next(line for line in text.splitlines() if line.startswith("jol_updates_handled_total "))
         assert float(handled.split()[1]) >= 2
-        assert 'jol_background_tasks_alive{task="worker"} 1.0' in text
+        assert 'jol_background_tasks_alive{task="update worker"} 1.0' in text
     finally:
         assert await bot.stop(timeout=60) == 0
     assert '"level": "INFO"' in bot.output() and "is polling for updates" in bot.output()

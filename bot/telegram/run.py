@@ -24,7 +24,7 @@ from bot.privacy.retention import purge
 from bot.telegram.app import App, build_app
 from bot.telegram.health import add_routes, health_app
 from bot.telegram.intake.polling import ALLOWED_UPDATES, Poller, PollingStopped
-from bot.telegram.intake.webhook import check_secret, webhook_app
+from bot.telegram.intake.webhook import check_secret, server_limits, webhook_app
 from db.models import utcnow
 
 log = logging.getLogger("jol")
@@ -122,7 +122,7 @@ async def _serve(app: App, webhook: bool, stop: asyncio.Event) -> None:
 
 
 async def _listen(server: web.Application, host: str, port: int) -> web.AppRunner:
-    runner = web.AppRunner(server, access_log=None)
+    runner = web.AppRunner(server, access_log=None, **server_limits())  # slow or idle connections are cut off
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return runner

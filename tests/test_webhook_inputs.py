@@ -19,7 +19,8 @@ from db.connection import make_engine, make_sessionmaker
 from db.migrate import upgrade
 
 SECRET = "webhook-secret"
-PRIVATE = '"from": {"id": 424242, "is_bot": false, "first_name": "Secretname"}, "chat": {"id": 424242, "type": "private"}'
+PRIVATE = ('"from": {"id": 424242, "is_bot": false, "first_name": "Secretname"}, '
+           '"chat": {"id": 424242, "type": "private"}')
 
 
 @pytest.fixture

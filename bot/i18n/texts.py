@@ -148,6 +148,8 @@ STATS_SUMMARY = N_("Last {weeks} weeks: {enquiries} topics opened, {handoffs} ha
 STATS_NO_DATA = N_("No data yet.")
 MINUTES = Np_("{count} minute", "{count} minutes")
 ADMINS_ONLY = N_("This command is for the bot's administrators.")
+STATS_BAD_PERIOD = N_("The period must be two dates written like this: /stats 2026-01-01 2026-03-31. The first "
+                      "date must not be after the second, and at most {years} years apart.")
 CHART_TITLE = N_("Topics opened per week")
 CHART_HANDOFFS = N_("Handed to a counsellor")
 CHART_RESPONSE = N_("Median minutes to first answer")

@@ -154,3 +154,13 @@ async def test_who_is_asking_is_counted_and_suppressed_like_the_topic(stats_app:
 
     book = load_workbook(io.BytesIO(xlsx_data))
     assert "enquiries by asker, flow" in book.sheetnames and "handoffs by asker, urgency" in book.sheetnames
+
+
+@pytest.mark.parametrize("command", ["/stats 0001-01-01 9999-12-31", "/export 0001-01-01 9999-12-31",
+                                     "/stats 2026-12-01 2026-01-01"])
+async def test_a_period_out_of_range_gets_a_clear_refusal(stats_app: App, command: str) -> None:
+    session = stats_app.bot.session
+    assert isinstance(session, RecordingSession)
+    await Migrant(stats_app, session, user_id=ADMIN, language_code="en").send(command)
+    assert "The period must be" in session.texts()[-1]
+    assert not [r for r in session.requests if isinstance(r, (SendDocument, SendPhoto))]

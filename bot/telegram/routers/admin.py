@@ -20,6 +20,7 @@ from bot.stats import build
 from bot.stats.report import StatsService
 
 PERIOD_WEEKS = 12
+LONGEST_PERIOD_YEARS = 10
 
 
 class AdminCheck:
@@ -42,8 +43,9 @@ class AdminCheck:
         return False
 
 
-def _period(command: CommandObject | None) -> tuple[dt.date, dt.date]:
-    """`/export 2026-01-01 2026-03-31`, or the last 12 weeks."""
+def _period(command: CommandObject | None) -> tuple[dt.date, dt.date] | None:
+    """`/export 2026-01-01 2026-03-31`, or the last 12 weeks; None for a period that cannot be
+    reported (reversed, or so long that weeks and dates around it overflow: 0001-01-01 9999-12-31)."""
     parts = (command.args or "").split() if command else []
     try:
         last = dt.date.fromisoformat(parts[1]) if len(parts) > 1 else dt.date.today()
@@ -51,7 +53,13 @@ def _period(command: CommandObject | None) -> tuple[dt.date, dt.date]:
     except ValueError:
         last = dt.date.today()
         first = last - dt.timedelta(weeks=PERIOD_WEEKS)
+    if first > last or (last - first).days > LONGEST_PERIOD_YEARS * 366 or first.year < 2000 or last.year > 2999:
+        return None
     return first, last
+
+
+async def _refuse_period(message: Message, stats_tr: Translator) -> None:
+    await message.reply(stats_tr(texts.STATS_BAD_PERIOD).format(years=LONGEST_PERIOD_YEARS))
 
 
 async def export(message: Message, command: CommandObject, bot: Bot, admins: AdminCheck, stats: StatsService,
@@ -59,7 +67,11 @@ async def export(message: Message, command: CommandObject, bot: Bot, admins: Adm
     if not await admins.allowed(bot, message):
         await message.reply(stats_tr(texts.ADMINS_ONLY))
         return
-    first, last = _period(command)
+    period = _period(command)
+    if period is None:
+        await _refuse_period(message, stats_tr)
+        return
+    first, last = period
     data = await build.export(stats, first, last, list(build.STANDARD), "xlsx", stats_tr)
     name = f"jol-statistics-{first.isoformat()}-{last.isoformat()}.xlsx"
     await message.reply_document(BufferedInputFile(data, filename=name))
@@ -70,7 +82,11 @@ async def summary(message: Message, command: CommandObject, bot: Bot, admins: Ad
     if not await admins.allowed(bot, message):
         await message.reply(stats_tr(texts.ADMINS_ONLY))
         return
-    first, last = _period(command)
+    period = _period(command)
+    if period is None:
+        await _refuse_period(message, stats_tr)
+        return
+    first, last = period
     text = await build.summary(stats, first, last, (last - first).days // 7, stats_tr)
     png = await build.chart(stats, registry, first, last, stats_tr)
     await message.reply_photo(BufferedInputFile(png, filename="jol-weekly.png"), caption=text[:1024])

@@ -13,6 +13,7 @@ import hmac
 import json
 import logging
 import re
+from typing import Any
 
 from aiohttp import web
 
@@ -76,7 +77,7 @@ def webhook_app(inbox: Inbox, worker: UpdateWorker, secret: str, path: str,
 
 
 
-def server_limits(header_timeout: float = 15.0) -> dict[str, float]:
+def server_limits(header_timeout: float = 15.0) -> dict[str, Any]:
     """aiohttp's request-handler limits for the webhook server (``web.AppRunner(app, **limits)``).
 
     aiohttp starts its keep-alive timer when a connection opens, so ``keepalive_timeout`` is also

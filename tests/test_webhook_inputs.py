@@ -15,8 +15,9 @@ from bot.privacy.pseudonyms import Pseudonymizer
 from bot.telegram.intake.inbox import Inbox
 from bot.telegram.intake.webhook import SECRET_HEADER, server_limits, webhook_app
 from bot.telegram.intake.worker import UpdateWorker
-from db.connection import make_engine, make_sessionmaker
+from db.connection import make_db_engine
 from db.migrate import upgrade
+from db.unit_of_work import UnitsOfWork
 
 SECRET = "webhook-secret"
 PRIVATE = ('"from": {"id": 424242, "is_bot": false, "first_name": "Secretname"}, '
@@ -25,9 +26,9 @@ PRIVATE = ('"from": {"id": 424242, "is_bot": false, "first_name": "Secretname"},
 
 @pytest.fixture
 async def client(tmp_path: Path) -> AsyncIterator[TestClient]:  # type: ignore[type-arg]
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path}/w.sqlite")
+    engine = make_db_engine(f"sqlite+aiosqlite:///{tmp_path}/w.sqlite")
     await upgrade(engine)
-    inbox = Inbox(make_sessionmaker(engine), Pseudonymizer(b"0123456789abcdef0123"))
+    inbox = Inbox(UnitsOfWork.over(engine), Pseudonymizer(b"0123456789abcdef0123"))
     worker = UpdateWorker(inbox, lambda payload: asyncio.sleep(0))
     server = TestServer(webhook_app(inbox, worker, SECRET, "/telegram"))
     await server.start_server(**server_limits(header_timeout=0.5))  # as run.py's AppRunner gets them

@@ -163,3 +163,30 @@ class FactCategory(Base):
     fact_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(String(32))
+
+
+class Lease(Base):
+    """Which replica works for a person (or an outbox lane) until when.
+
+    Used only when several replicas share one database (PostgreSQL): a replica handles a person's
+    updates only while it holds that person's lease, so their updates are handled one at a time,
+    in order, by one replica. A replica that dies stops renewing; its leases expire and another
+    replica takes over. The key is a pseudonym or an outbox lane, never a Telegram id.
+    """
+
+    __tablename__ = "leases"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    until: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Tick(Base):
+    """One run of a scheduled job (a purge, the case reminders): the replica that inserts the row runs it."""
+
+    __tablename__ = "ticks"
+
+    job: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tick: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from db.connection import make_sessionmaker
 from db.repositories.cases import CaseRepository
 from db.repositories.conversations import ConversationRepository, FsmRepository, InboxRepository
+from db.repositories.leases import LeaseRepository, TickRepository
 from db.repositories.outbox import OutboxRepository
 from db.repositories.stats import StatsRepository
 
@@ -33,6 +34,8 @@ class UnitOfWork:
     cases: CaseRepository
     outbox: OutboxRepository
     stats: StatsRepository
+    leases: LeaseRepository
+    ticks: TickRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], outbox_listeners: list[Callable[[], None]]):
         self._sessions = sessions
@@ -46,6 +49,8 @@ class UnitOfWork:
         self.cases = CaseRepository(session)
         self.outbox = OutboxRepository(session)
         self.stats = StatsRepository(session)
+        self.leases = LeaseRepository(session)
+        self.ticks = TickRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

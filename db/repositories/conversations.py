@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -84,6 +84,22 @@ class InboxRepository:
             select(InboxUpdate).where(InboxUpdate.status.in_(UNFINISHED))
             .order_by(InboxUpdate.received_at, InboxUpdate.update_id).limit(limit)
         )
+        return list(rows.scalars())
+
+    async def pending_keys(self, limit: int = 500) -> list[str]:
+        """The people (pseudonyms) with updates not finished yet."""
+        rows = await self.session.execute(
+            select(InboxUpdate.key).where(InboxUpdate.status.in_(UNFINISHED)).group_by(InboxUpdate.key)
+            .order_by(func.min(InboxUpdate.received_at)).limit(limit))
+        return [row[0] for row in rows.all()]
+
+    async def pending_of(self, keys: Collection[str], limit: int = 500) -> list[InboxUpdate]:
+        """Unfinished updates of these people only, in the order they arrived."""
+        if not keys:
+            return []
+        rows = await self.session.execute(
+            select(InboxUpdate).where(InboxUpdate.status.in_(UNFINISHED), InboxUpdate.key.in_(list(keys)))
+            .order_by(InboxUpdate.received_at, InboxUpdate.update_id).limit(limit))
         return list(rows.scalars())
 
     async def claim(self, update_id: int) -> bool:

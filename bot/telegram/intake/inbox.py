@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.privacy.pseudonyms import Pseudonymizer
+from bot.telegram.replica import Replica
+from db.models import utcnow
 from db.statuses import InboxStatus
 from db.unit_of_work import UnitsOfWork
 
@@ -104,9 +106,17 @@ class Inbox:
         async with self.unit_of_work() as uow:
             return await uow.inbox.add_many(rows)
 
-    async def pending(self, limit: int = 500) -> list[Pending]:
+    async def pending(self, limit: int = 500, replica: Replica | None = None) -> list[Pending]:
+        """Updates to handle, in arrival order. A replica gets only the people whose lease it holds
+        (taking the free or expired ones, renewing its own), so nobody is served by two at once."""
         async with self.unit_of_work() as uow:
-            rows = await uow.inbox.pending(limit)
+            if replica is None:
+                rows = await uow.inbox.pending(limit)
+            else:
+                now = utcnow()
+                mine = await uow.leases.acquire(await uow.inbox.pending_keys(limit), replica.name,
+                                                now + replica.lease, now)
+                rows = await uow.inbox.pending_of(mine, limit)
             return [Pending(r.update_id, r.key, json.loads(r.payload or "{}")) for r in rows]
 
     async def begin(self, update_id: int) -> int:

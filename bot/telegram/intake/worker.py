@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.telegram.intake.inbox import Inbox, Pending
+from bot.telegram.replica import Replica
 from bot.telegram.transient import is_transient, wait_hint
 from db.statuses import InboxStatus
 
@@ -48,8 +49,9 @@ class Backoff:
 
 class UpdateWorker:
     def __init__(self, inbox: Inbox, handle: Handler, *, concurrency: int = 64, max_attempts: int = 3,
-                 retry: Backoff = Backoff()):
+                 retry: Backoff = Backoff(), replica: Replica | None = None):
         self.inbox = inbox
+        self.replica = replica
         self.handle = handle
         self.max_attempts = max_attempts
         self.retry = retry
@@ -80,7 +82,8 @@ class UpdateWorker:
             self._wake.clear()
             try:
                 await self.flush()
-                fresh = [item for item in await self.inbox.pending() if item.update_id not in self._queued]
+                fresh = [item for item in await self.inbox.pending(replica=self.replica)
+                         if item.update_id not in self._queued]
                 if fresh:
                     self._attempts.update(await self.inbox.begin_many([item.update_id for item in fresh]))
                     for item in fresh:
@@ -88,7 +91,8 @@ class UpdateWorker:
             except Exception:  # the database is busy or gone for a moment: look again shortly
                 log.exception("could not read the inbox; trying again")
             waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
-            await asyncio.wait(waiters, timeout=1.0, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(waiters, timeout=self.replica.poll_seconds if self.replica else 1.0,
+                               return_when=asyncio.FIRST_COMPLETED)
             for w in waiters:
                 w.cancel()
         self._stopping.set()

@@ -24,8 +24,8 @@ class LeaseRepository:
         """Take the leases on ``keys`` that are free, expired or already ours; return the ones we hold."""
         if not keys:
             return set()
-        stmt = pg_insert(Lease).values([{"key": k, "holder": holder, "until": until} for k in sorted(keys)])
-        stmt = stmt.on_conflict_do_update(
+        values = pg_insert(Lease).values([{"key": k, "holder": holder, "until": until} for k in sorted(keys)])
+        stmt = values.on_conflict_do_update(
             index_elements=["key"], set_={"holder": holder, "until": until},
             where=(Lease.holder == holder) | (Lease.until < now),
         ).returning(Lease.key)

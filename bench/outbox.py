@@ -32,6 +32,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from bot.config import Settings
 from bot.conversation.runtime import open_runtime
 from bot.counselling.cases import CaseRequest, CaseService
+from bot.telegram.keyboards import CaseKeyboards
 from bot.telegram.outbox.rate_limits import RateLimiter
 from bot.telegram.outbox.sender import OutboxSender
 from tests.fake_telegram import FakeTelegram
@@ -64,7 +65,8 @@ async def main(args: argparse.Namespace) -> int:
             settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp}/bench.sqlite", data_dir=Path(tmp),
                                 _env_file=None)  # type: ignore[call-arg]
             runtime = await open_runtime(settings)
-            cases = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "en", {})
+            cases = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "en", {},
+                                keyboards=CaseKeyboards(runtime.catalogs.get("en")))
             limiter = RateLimiter(1e6, 1e6, 1e6)  # set per burst below
             bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url)))
             sender = OutboxSender(bot, runtime.unit_of_work, cases, limiter)

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from bot.config import Settings
 from bot.conversation.runtime import Runtime, open_runtime
 from bot.counselling.cases import CaseRequest, CaseService, load_canned
+from bot.telegram.keyboards import CaseKeyboards
 from bot.telegram.outbox.rate_limits import RateLimiter
 
 from .conftest import FIXED_TODAY, ROOT
@@ -32,7 +33,8 @@ async def runtime(tmp_path: Path) -> AsyncIterator[Runtime]:
 @pytest.fixture
 def cases(runtime: Runtime) -> CaseService:
     return CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "en",
-                       load_canned(ROOT / "content" / "canned.yaml"))
+                       load_canned(ROOT / "content" / "canned.yaml"),
+                       keyboards=CaseKeyboards(runtime.catalogs.get("en")))
 
 
 async def outbox(runtime: Runtime) -> list[tuple[int, str, dict]]:
@@ -64,7 +66,8 @@ async def test_the_summary_says_when_a_family_member_is_asking(cases: CaseServic
     lines = summary.splitlines()
     assert lines[0].startswith("Case ") and lines[1] == "Who is asking: a family member of a migrant"
     assert "asker=family" in summary  # the closed code stays among the answers
-    russian = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "ru", {})
+    russian = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "ru", {},
+                          keyboards=CaseKeyboards(runtime.catalogs.get("ru")))
     case = await russian.open_case_of("key-f")
     assert case is not None and "Кто обращается: член семьи мигранта" in russian.summary(case)
     await cases.open_case("key-2", 2, "ru", HANDOFF, NOW)  # no answer about who is asking: no such line

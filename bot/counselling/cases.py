@@ -12,7 +12,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -70,9 +70,18 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
 
 
+class Keyboards(Protocol):
+    """The buttons the service puts under its messages, packed by the Telegram side."""
+
+    def case(self, case_id: int) -> dict[str, Any]: ...
+
+    def rating(self, case_id: int) -> dict[str, Any]: ...
+
+
 class CaseService:
     def __init__(self, unit_of_work: UnitsOfWork, registry: Registry, catalogs: Catalogs,
-                 group_id: int, group_lang: str, canned: dict[str, CannedReply]):
+                 group_id: int, group_lang: str, canned: dict[str, CannedReply], *, keyboards: Keyboards):
+        self.keyboards = keyboards
         self.unit_of_work = unit_of_work
         self.registry = registry
         self.catalogs = catalogs
@@ -110,12 +119,7 @@ class CaseService:
         return "\n".join([heading, tr(texts.CASE_ASKER).format(asker=tr(asker)), rest])
 
     def case_buttons(self, case: Case) -> dict[str, Any]:
-        tr = self.group_tr
-        rows = [[{"text": tr(texts.BUTTON_CLAIM), "callback_data": f"k:claim:{case.id}"},
-                 {"text": tr(texts.BUTTON_CLOSE), "callback_data": f"k:close:{case.id}"}],
-                [{"text": tr(texts.BUTTON_CANNED), "callback_data": f"k:canned:{case.id}"},
-                 {"text": tr(texts.BUTTON_HOTLINES), "callback_data": f"k:hotlines:{case.id}"}]]
-        return {"inline_keyboard": rows}
+        return self.keyboards.case(case.id)
 
     # -- opening ------------------------------------------------------------------------------
     async def open_case(self, user_key: str, chat_id: int, lang: str, handoff: CaseRequest,
@@ -213,8 +217,7 @@ class CaseService:
                 await uow.outbox.put(self.group_id, "sendMessage", {"text": note, "thread": True}, case_id=case.id)
             elif action == "close" and case.status != CaseStatus.CLOSED:
                 case.status, case.closed_at = CaseStatus.CLOSED, now
-                rating = {"inline_keyboard": [[{"text": "⭐" * n, "callback_data": f"r:{case.id}:{n}"}]
-                                              for n in range(5, 0, -1)]}
+                rating = self.keyboards.rating(case.id)
                 await uow.outbox.put(case.chat_id, "sendMessage", {
                     "text": tr_case(texts.CASE_CLOSED).format(code=case.code), "reply_markup": rating},
                     case_id=case.id)

@@ -23,6 +23,7 @@ from bot.telegram.health import Health
 from bot.telegram.intake.inbox import Inbox
 from bot.telegram.intake.isolation import PerUserIsolation
 from bot.telegram.intake.worker import UpdateWorker
+from bot.telegram.keyboards import CaseKeyboards
 from bot.telegram.liveness import BackgroundTasks, Liveness
 from bot.telegram.middlewares.context import ContextMiddleware
 from bot.telegram.migrant_actions import Escalation, MigrantActions
@@ -30,7 +31,7 @@ from bot.telegram.outbox.rate_limits import RateLimiter
 from bot.telegram.outbox.sender import OutboxSender
 from bot.telegram.retry import RetryMiddleware
 from bot.telegram.routers import admin, counsellor, migrant
-from bot.telegram.routers.admin import AdminCheck
+from bot.telegram.routers.admin import IsAdmin
 from bot.telegram.session import BotApiSession, bot_api_session
 
 COMMANDS = (("start", texts.CMD_START), ("menu", texts.CMD_MENU), ("language", texts.CMD_LANGUAGE),
@@ -115,11 +116,10 @@ async def build_app(settings: Settings, today: Clock = system_today) -> App:
     dispatcher["actions"] = actions
     dispatcher.update.middleware(ContextMiddleware(runtime.conversations, runtime.catalogs, pseudonymize, languages))
     categories = sorted({name for flow in runtime.registry.flows.values() for name in flow.stats})
-    dispatcher["admins"] = AdminCheck(settings.admin_ids, settings.admin_chat_id)
     dispatcher["stats"] = StatsService(runtime.unit_of_work, categories, settings.stats_min_cell)
     dispatcher["stats_tr"] = runtime.catalogs.get(settings.stats_language)
     dispatcher["registry"] = runtime.registry
-    dispatcher.include_router(admin.build_router())
+    dispatcher.include_router(admin.build_router(IsAdmin(settings.admin_ids, settings.admin_chat_id)))
     dispatcher.include_router(migrant.build_router())
     cases, sender = None, None
     if settings.counsellor_chat_id is not None:
@@ -143,7 +143,8 @@ def _escalation(settings: Settings, runtime: Runtime, bot: Bot, actions: Migrant
     assert settings.counsellor_chat_id is not None and settings.bot_token is not None
     group_tr = runtime.catalogs.get(settings.counsellor_language)
     cases = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, settings.counsellor_chat_id,
-                        settings.counsellor_language, load_canned(settings.content_dir / "canned.yaml"))
+                        settings.counsellor_language, load_canned(settings.content_dir / "canned.yaml"),
+                        keyboards=CaseKeyboards(group_tr))
     limiter = RateLimiter(settings.rate_private_per_second, settings.rate_group_per_minute,
                           settings.rate_global_per_second)
     sender = OutboxSender(Bot(settings.bot_token.get_secret_value(), session=_session(settings)),

@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.conversation.runtime import open_runtime
 from bot.counselling.cases import CaseRequest, CaseService
 from bot.privacy.pseudonyms import Pseudonymizer
+from bot.telegram.keyboards import CaseKeyboards
 from tests.fake_telegram import FakeTelegram
 
 from .harness import BotProcess
@@ -26,7 +27,8 @@ async def open_cases(tmp_path: Path, users: list[int]) -> None:
     runtime = await open_runtime(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/jol.sqlite", data_dir=tmp_path,
                                     _env_file=None))  # type: ignore[call-arg]
     try:
-        cases = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP_ID, "en", {})
+        cases = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP_ID, "en", {},
+                            keyboards=CaseKeyboards(runtime.catalogs.get("en")))
         names = Pseudonymizer(SECRET.encode())
         for user in users:
             await cases.open_case(names.user(user), user, "ru", CaseRequest("work_permit", "permit_expired",

@@ -10,7 +10,7 @@ import datetime as dt
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import BufferedInputFile, Message
 
 from bot.engine.registry import Registry
@@ -23,12 +23,14 @@ PERIOD_WEEKS = 12
 LONGEST_PERIOD_YEARS = 10
 
 
-class AdminCheck:
+class IsAdmin(Filter):
+    """The router filter in front of every admin command."""
+
     def __init__(self, admin_ids: list[int], admin_chat_id: int | None):
         self.admin_ids = set(admin_ids)
         self.admin_chat_id = admin_chat_id
 
-    async def allowed(self, bot: Bot, message: Message) -> bool:
+    async def __call__(self, message: Message, bot: Bot) -> bool:
         user = message.from_user
         if user is None or message.sender_chat is not None:
             return False
@@ -62,11 +64,7 @@ async def _refuse_period(message: Message, stats_tr: Translator) -> None:
     await message.reply(stats_tr(texts.STATS_BAD_PERIOD).format(years=LONGEST_PERIOD_YEARS))
 
 
-async def export(message: Message, command: CommandObject, bot: Bot, admins: AdminCheck, stats: StatsService,
-                 stats_tr: Translator) -> None:
-    if not await admins.allowed(bot, message):
-        await message.reply(stats_tr(texts.ADMINS_ONLY))
-        return
+async def export(message: Message, command: CommandObject, stats: StatsService, stats_tr: Translator) -> None:
     period = _period(command)
     if period is None:
         await _refuse_period(message, stats_tr)
@@ -77,11 +75,8 @@ async def export(message: Message, command: CommandObject, bot: Bot, admins: Adm
     await message.reply_document(BufferedInputFile(data, filename=name))
 
 
-async def summary(message: Message, command: CommandObject, bot: Bot, admins: AdminCheck, stats: StatsService,
-                  stats_tr: Translator, registry: Registry) -> None:
-    if not await admins.allowed(bot, message):
-        await message.reply(stats_tr(texts.ADMINS_ONLY))
-        return
+async def summary(message: Message, command: CommandObject, stats: StatsService, stats_tr: Translator,
+                  registry: Registry) -> None:
     period = _period(command)
     if period is None:
         await _refuse_period(message, stats_tr)
@@ -92,8 +87,13 @@ async def summary(message: Message, command: CommandObject, bot: Bot, admins: Ad
     await message.reply_photo(BufferedInputFile(png, filename="jol-weekly.png"), caption=text[:1024])
 
 
-def build_router() -> Router:
+async def refuse(message: Message, stats_tr: Translator) -> None:
+    await message.reply(stats_tr(texts.ADMINS_ONLY))
+
+
+def build_router(admins: IsAdmin) -> Router:
     router = Router(name="admin")
-    router.message.register(export, Command("export"))
-    router.message.register(summary, Command("stats"))
+    router.message.register(export, Command("export"), admins)
+    router.message.register(summary, Command("stats"), admins)
+    router.message.register(refuse, Command("export", "stats"))  # anyone else
     return router

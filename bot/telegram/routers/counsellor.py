@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
 from aiogram import Bot, F, Router
 from aiogram.enums import ContentType
-from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 
+from bot.counselling.actions import HOTLINE_CARDS, CaseAction
 from bot.counselling.cases import NOTE_MARKERS, CaseService
 from bot.engine.registry import Registry
 from bot.i18n import texts
 from bot.i18n.catalogs import Translator
-from bot.telegram.callbacks import Canned, CaseAction
+from bot.telegram.callbacks import Canned
+from bot.telegram.callbacks import CaseAction as CaseActionButton
 from bot.telegram.middlewares.counsellors_only import CounsellorsOnly
 
 RELAYED = {ContentType.TEXT, ContentType.PHOTO, ContentType.DOCUMENT, ContentType.VOICE, ContentType.VIDEO,
@@ -19,53 +24,91 @@ RELAYED = {ContentType.TEXT, ContentType.PHOTO, ContentType.DOCUMENT, ContentTyp
            ContentType.VIDEO_NOTE, ContentType.CONTACT}
 
 
-def _name(message: Message | CallbackQuery) -> str:
-    user = message.from_user
+def _name(user: User | None) -> str:
     return (user.first_name if user else None) or "?"
 
 
-async def _case_id(message: Message, cases: CaseService) -> int | None:
-    if message.message_thread_id is None:
-        return None
-    case = await cases.case_in_forum_topic(message.message_thread_id)
-    return case.id if case else None
+Say = Callable[[str, InlineKeyboardMarkup], Awaitable[object]]
 
 
-async def claim(message: Message, cases: CaseService) -> None:
-    case_id = await _case_id(message, cases)
-    if case_id is not None and message.from_user:
-        await cases.claim(case_id, message.from_user.id, _name(message))
+@dataclass(frozen=True)
+class CaseTurn:
+    """One counsellor action on one case, from a command in its topic or a button under its summary."""
+
+    case_id: int
+    user: User | None
+    cases: CaseService
+    registry: Registry
+    group_tr: Translator
+    say: Say  # answer in the case's topic (a reply to the command, or a message under the button)
 
 
-async def close(message: Message, cases: CaseService) -> None:
-    case_id = await _case_id(message, cases)
-    if case_id is not None:
-        await cases.close(case_id)
+async def _claim(turn: CaseTurn) -> None:
+    if turn.user is not None:
+        await turn.cases.claim(turn.case_id, turn.user.id, _name(turn.user))
 
 
-async def reopen(message: Message, cases: CaseService) -> None:
-    case_id = await _case_id(message, cases)
-    if case_id is not None:
-        await cases.reopen(case_id)
+async def _close(turn: CaseTurn) -> None:
+    await turn.cases.close(turn.case_id)
 
 
-async def hotlines(message: Message, cases: CaseService, registry: Registry) -> None:
-    case_id = await _case_id(message, cases)
-    if case_id is not None:
-        await cases.send_cards(case_id, [registry.contacts[n] for n in ("emergency", "helpline", "egov")
-                                         if n in registry.contacts])
+async def _reopen(turn: CaseTurn) -> None:
+    await turn.cases.reopen(turn.case_id)
 
 
-async def canned_menu(message: Message, cases: CaseService, group_tr: Translator) -> None:
-    case_id = await _case_id(message, cases)
-    if case_id is not None:
-        await message.reply(group_tr(texts.CANNED_PICK), reply_markup=_canned_keyboard(cases, case_id, group_tr))
+async def _hotlines(turn: CaseTurn) -> None:
+    await turn.cases.send_cards(turn.case_id, [turn.registry.contacts[n] for n in HOTLINE_CARDS
+                                               if n in turn.registry.contacts])
+
+
+async def _canned(turn: CaseTurn) -> None:
+    await turn.say(turn.group_tr(texts.CANNED_PICK), _canned_keyboard(turn.cases, turn.case_id, turn.group_tr))
+
+
+# The one table: /claim and the Claim button do the same thing, and so on.
+ACTIONS: dict[CaseAction, Callable[[CaseTurn], Awaitable[None]]] = {
+    CaseAction.CLAIM: _claim,
+    CaseAction.CLOSE: _close,
+    CaseAction.REOPEN: _reopen,
+    CaseAction.HOTLINES: _hotlines,
+    CaseAction.CANNED: _canned,
+}
 
 
 def _canned_keyboard(cases: CaseService, case_id: int, tr: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[
         [InlineKeyboardButton(text=tr(reply.label), callback_data=Canned(case_id=case_id, key=key).pack())]
         for key, reply in cases.canned.items()])
+
+
+async def case_command(message: Message, command: CommandObject, cases: CaseService, registry: Registry,
+                       group_tr: Translator) -> None:
+    """/claim, /close, /reopen, /hotlines or /canned, written in a case's forum topic."""
+    if message.message_thread_id is None:
+        return
+    case = await cases.case_in_forum_topic(message.message_thread_id)
+    if case is None:
+        return
+
+    async def say(text: str, markup: InlineKeyboardMarkup) -> object:
+        return await message.reply(text, reply_markup=markup)
+
+    await ACTIONS[CaseAction(command.command)](CaseTurn(case.id, message.from_user, cases, registry, group_tr, say))
+
+
+async def case_button(query: CallbackQuery, callback_data: CaseActionButton, cases: CaseService, registry: Registry,
+                      group_tr: Translator, bot: Bot) -> None:
+    await query.answer()
+    message = query.message
+
+    async def say(text: str, markup: InlineKeyboardMarkup) -> object:
+        if message is None:
+            return None
+        return await bot.send_message(chat_id=message.chat.id, text=text, reply_markup=markup,
+                                      message_thread_id=getattr(message, "message_thread_id", None))
+
+    await ACTIONS[callback_data.action](CaseTurn(callback_data.case_id, query.from_user, cases, registry, group_tr,
+                                                 say))
 
 
 async def help_(message: Message, group_tr: Translator) -> None:
@@ -90,25 +133,6 @@ async def edited(message: Message, cases: CaseService) -> None:
                                 forum_topic_id=message.message_thread_id)
 
 
-async def case_button(query: CallbackQuery, callback_data: CaseAction, cases: CaseService,
-                      registry: Registry, group_tr: Translator, bot: Bot) -> None:
-    await query.answer()
-    case_id, action = callback_data.case_id, callback_data.action
-    if action == "claim":
-        await cases.claim(case_id, query.from_user.id, _name(query))
-    elif action == "close":
-        await cases.close(case_id)
-    elif action == "reopen":
-        await cases.reopen(case_id)
-    elif action == "hotlines":
-        await cases.send_cards(case_id, [registry.contacts[n] for n in ("emergency", "helpline", "egov")
-                                         if n in registry.contacts])
-    elif action == "canned" and query.message is not None:
-        await bot.send_message(chat_id=query.message.chat.id, text=group_tr(texts.CANNED_PICK),
-                               message_thread_id=getattr(query.message, "message_thread_id", None),
-                               reply_markup=_canned_keyboard(cases, case_id, group_tr))
-
-
 async def canned_button(query: CallbackQuery, callback_data: Canned, cases: CaseService) -> None:
     await query.answer()
     await cases.send_canned(callback_data.case_id, callback_data.key)
@@ -122,16 +146,12 @@ def build_router(group_id: int, group_tr: Translator) -> Router:
     guard = CounsellorsOnly(group_id, group_tr)
     for observer in (router.message, router.edited_message, router.callback_query):
         observer.middleware(guard)
-    router.message.register(claim, Command("claim"))
-    router.message.register(close, Command("close"))
-    router.message.register(reopen, Command("reopen"))
-    router.message.register(hotlines, Command("hotlines"))
-    router.message.register(canned_menu, Command("canned"))
+    router.message.register(case_command, Command(*ACTIONS))
     router.message.register(help_, Command("help"))
     router.message.register(note, Command("note"))
     router.message.register(note, F.text.startswith(NOTE_MARKERS[1]) | F.caption.startswith(NOTE_MARKERS[1]))
     router.message.register(relay, F.message_thread_id, F.content_type.in_(RELAYED))
     router.edited_message.register(edited, F.message_thread_id)
-    router.callback_query.register(case_button, CaseAction.filter())
+    router.callback_query.register(case_button, CaseActionButton.filter())
     router.callback_query.register(canned_button, Canned.filter())
     return router

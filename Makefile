@@ -27,8 +27,8 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot db tests bench
-	$(BIN)/mypy bot db
+	$(BIN)/ruff check bot db fakegram tests bench
+	$(BIN)/mypy bot db fakegram
 	$(BIN)/lint-imports
 	$(BIN)/python -m bot check
 	$(BIN)/python -m bot i18n check

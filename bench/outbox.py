@@ -35,7 +35,7 @@ from bot.counselling.cases import CaseRequest, CaseService
 from bot.telegram.keyboards import CaseKeyboards
 from bot.telegram.outbox.rate_limits import RateLimiter
 from bot.telegram.outbox.sender import OutboxSender
-from tests.fake_telegram import FakeTelegram
+from fakegram import FakeTelegram
 
 TOKEN = "123456:BENCH-outbox-abcdefghijklmnopqrstuvwxyz"
 GROUP = -1009876543210

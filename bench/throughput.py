@@ -7,7 +7,7 @@ Run from the project root::
     python bench/throughput.py --help     # --users, --updates, --rate, --conversations, --json ...
 
 Two child processes are measured one after the other, each with its own local fake Bot API server
-(``tests/fake_telegram.py``, 127.0.0.1 only) and the bot in the same process and event loop:
+(``fakegram/``, 127.0.0.1 only) and the bot in the same process and event loop:
 
 * ``echo``: a bare aiogram ``Dispatcher`` (MemoryStorage) run by ``dp.start_polling(bot,
   handle_as_tasks=True)``; it answers every text with ``message.answer(message.text)`` (plus a
@@ -71,7 +71,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.fake_telegram import FakeTelegram  # noqa: E402  (aiohttp only: the parent never imports aiogram)
+from fakegram import FakeTelegram  # noqa: E402  (aiohttp only: the parent never imports aiogram)
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
 TODAY = dt.date(2026, 11, 26)

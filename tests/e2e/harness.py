@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.fake_telegram import FakeTelegram
+from fakegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:TEST-e2e-token-abcdefghijklmnopqrstuvwxyz"

@@ -15,7 +15,7 @@ from typing import Any
 from bot.config import Settings
 from bot.telegram.app import App, build_app
 from bot.telegram.run import _serve
-from tests.fake_telegram import FakeTelegram
+from fakegram import FakeTelegram
 
 from .harness import TOKEN
 

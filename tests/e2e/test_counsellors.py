@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from tests.fake_telegram import FakeTelegram
+from fakegram import FakeTelegram
 
 from .harness import Person
 from .inprocess import GROUP_ID, running

@@ -12,7 +12,7 @@ from bot.conversation.runtime import open_runtime
 from bot.counselling.cases import CaseRequest, CaseService
 from bot.privacy.pseudonyms import Pseudonymizer
 from bot.telegram.keyboards import CaseKeyboards
-from tests.fake_telegram import FakeTelegram
+from fakegram import FakeTelegram
 
 from .harness import BotProcess
 from .inprocess import GROUP_ID

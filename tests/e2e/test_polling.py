@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fake_telegram import FakeTelegram
+from fakegram import FakeTelegram
 
 from .harness import BotProcess, Person
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_telegram import FakeTelegram
+from fakegram import FakeTelegram
 
 from .harness import Person
 from .inprocess import GROUP_ID, running

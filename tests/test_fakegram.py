@@ -34,7 +34,7 @@ from aiogram.types import (
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
-from tests.fake_telegram import FakeTelegram, parse_html, parse_markdown_v2
+from fakegram import FakeTelegram, parse_html, parse_markdown_v2
 
 USER_ID = 501
 FORUM_ID = -1001234567890

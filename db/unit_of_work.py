@@ -18,7 +18,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from db.connection import make_sessionmaker
+from db.connection import checkpoint, make_sessionmaker
 from db.repositories.cases import CaseRepository
 from db.repositories.conversations import ConversationRepository, FsmRepository, InboxRepository
 from db.repositories.leases import LeaseRepository, TickRepository
@@ -80,6 +80,10 @@ class UnitsOfWork:
 
     def __call__(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self._outbox_listeners)
+
+    async def settle_erasure(self) -> None:
+        """Make an erasure final on disk (SQLite: checkpoint and truncate the write-ahead log)."""
+        await checkpoint(self.sessions.kw["bind"])
 
     def on_outbox_written(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after every commit that added a message to the outbox."""

@@ -121,3 +121,16 @@ def test_group_messages_are_spaced_to_stay_under_twenty_a_minute() -> None:
     for i in range(len(sent) - 20):
         assert sent[i + 20] - sent[i] >= 60.0  # never 21 in one minute
     assert sent[-1] < 2 * 60 * 1.05  # and not much slower than the limit allows
+
+
+async def test_forget_deletes_the_cases_outbox_rows_sent_ones_too(runtime: Runtime, cases: CaseService) -> None:
+    case, _ = await cases.open_case("migrant", 5550001, "ru", HANDOFF)
+    await cases.relay_in("migrant", 5550001, 11, None)
+    async with runtime.db_engine.begin() as conn:  # the sender delivered everything so far
+        await conn.execute(text("update outbox set status = 'sent'"))
+    assert await cases.forget("migrant")
+    async with runtime.db_engine.connect() as conn:
+        left = (await conn.execute(text("select method, status, case_id from outbox where case_id = :c"),
+                                   {"c": case.id})).all()
+    assert left == [] or all(status == "pending" and method != "copyMessage" for method, status, _ in left)
+    assert not [row for row in await outbox(runtime) if row[0] == 5550001 and row[1] != "deleteMessage"]

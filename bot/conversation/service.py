@@ -130,9 +130,16 @@ class ConversationService:
             await uow.conversations.put(key, row.state, lang)
         return Reply(state, self.engine.show(state), lang)
 
-    async def forget(self, key: str) -> None:
+    async def forget(self, key: str, update_id: int | None = None) -> None:
+        """Erase the conversation and what is left of the person's updates (the content of the
+        one asking to forget included); updates still waiting keep theirs, to be handled."""
         async with self.unit_of_work() as uow:
             await uow.conversations.delete(key)
+            await uow.inbox.erase_payloads(key, update_id)
+
+    async def settle_erasure(self) -> None:
+        """After every erasure of a /forget: nothing of it left on disk."""
+        await self.unit_of_work.settle_erasure()
 
     def _understand(self, state: State, inp: UserInput, lang: str) -> UserInput:
         """Typed text that equals a button's label (in the reader's language) is that button."""

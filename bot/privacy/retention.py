@@ -27,4 +27,5 @@ async def purge(unit_of_work: UnitsOfWork, retention_days: int, now: dt.datetime
         conversations = await uow.conversations.delete_idle(idle_before)
         fsm = await uow.fsm.delete_idle(idle_before)
         updates = await uow.inbox.purge_handled(now - INBOX_KEEP)
+    await unit_of_work.settle_erasure()  # nothing purged is left in the write-ahead log
     return Purged(conversations, fsm, updates)

@@ -192,10 +192,11 @@ class MigrantActions:
         tr = ctx.tr
         text = tr(texts.FORGET_DONE if confirm else texts.FORGET_KEPT)
         if confirm:
-            await self.conversations.forget(ctx.key)
+            await self.conversations.forget(ctx.key, ctx.update_id)
             await ctx.fsm.clear()
             if self.escalation is not None and await self.escalation.cases.forget(ctx.key):
                 text = f"{text}\n\n{tr(texts.FORGET_CASES)}"
+            await self.conversations.settle_erasure()
         await self._edit_or_send(ctx, text, None)
 
     async def _edit_or_send(self, ctx: UpdateContext, text: str, markup: InlineKeyboardMarkup | None) -> None:

@@ -54,6 +54,7 @@ async def _purge_daily(app: App, stop: asyncio.Event) -> None:
         if app.cases is not None:
             erased = await app.cases.purge(dt.timedelta(days=app.settings.case_retention_days))
             log.info("retention: erased %d closed cases", erased)
+        await app.runtime.unit_of_work.settle_erasure()  # nothing purged is left in the write-ahead log
         try:
             await asyncio.wait_for(stop.wait(), timeout=24 * 3600)
         except TimeoutError:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -137,6 +137,13 @@ class InboxRepository:
             result = await self.session.execute(stmt.values(status=new, attempts=0, received_at=utcnow()))
             count += int(getattr(result, "rowcount", 0) or 0)
         return count
+
+    async def erase_payloads(self, key: str, update_id: int | None = None) -> None:
+        """The person's handled updates (and ``update_id``) lose what is left of their content."""
+        handled = InboxUpdate.status.not_in(UNFINISHED)
+        mine = handled if update_id is None else or_(handled, InboxUpdate.update_id == update_id)
+        await self.session.execute(update(InboxUpdate).where(InboxUpdate.key == key, mine,
+                                                             InboxUpdate.payload.is_not(None)).values(payload=None))
 
     async def max_update_id(self) -> int | None:
         return (await self.session.execute(select(func.max(InboxUpdate.update_id)))).scalar_one_or_none()

@@ -67,8 +67,8 @@ class OutboxRepository:
             status=DEAD, error=error[:200], payload="{}"))
 
     async def drop_for_case(self, case_id: int) -> None:
-        await self.session.execute(delete(OutboxMessage).where(
-            OutboxMessage.case_id == case_id, OutboxMessage.status == PENDING))
+        """Every row of the case, sent or not: a sent row still holds the migrant's chat id."""
+        await self.session.execute(delete(OutboxMessage).where(OutboxMessage.case_id == case_id))
 
     async def purge_sent(self, before: dt.datetime) -> int:
         result = await self.session.execute(delete(OutboxMessage).where(

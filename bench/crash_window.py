@@ -1,0 +1,90 @@
+"""The remaining crash window: SIGKILL the real bot while 50 people send 200 updates, restart it,
+and count replies that never came (and steps shown twice).
+
+Run from the project root::
+
+    python bench/crash_window.py [--runs 3] [--users 50]
+
+Each person walks /start, a language, the privacy notice and "No" on the safety question (four
+updates, each sent after the previous reply arrived, as people do). Once a random share of the
+replies has arrived, the bot is killed with SIGKILL and started again. A reply is lost when the
+person's next screen never comes; a step is shown twice when the bot showed it again after the
+restart (the price of never losing one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.e2e.harness import TOKEN, BotProcess, Person  # noqa: E402
+from tests.fake_telegram import FakeTelegram  # noqa: E402
+
+STEPS = (("/start", "Choose your language"), ("English", "never asks your name"),
+         ("OK, continue", "Are you in danger now"), ("No", "What is your question about?"))
+
+
+async def one_run(users: int, seed: int) -> tuple[int, int, int]:
+    rng = random.Random(seed)
+    async with FakeTelegram(token=TOKEN) as tg:
+        workdir = Path(tempfile.mkdtemp(prefix="jol-crash-"))
+        bot = BotProcess(tg.base_url, workdir, SHUTDOWN_TIMEOUT="5")
+        bot.start()
+        replies = 0
+        lost = 0
+        kill_after = rng.randint(users, users * 3)
+
+        async def person(uid: int) -> None:
+            nonlocal replies, lost
+            p = Person(tg, user_id=uid)
+            await asyncio.sleep(rng.random() * 2)
+            for action, expected in STEPS:
+                if action.startswith("/"):
+                    p.send(action)
+                else:
+                    p.press(action)
+                try:
+                    await p.expect(expected, timeout=120)
+                except AssertionError:
+                    lost += 1
+                    return
+                replies += 1
+
+        walkers = [asyncio.create_task(person(9000 + i)) for i in range(users)]
+        while replies < kill_after and not all(w.done() for w in walkers):
+            await asyncio.sleep(0.01)
+        bot.kill()
+        killed_at = replies
+        bot.start()
+        await asyncio.gather(*walkers)
+        await bot.stop(60)
+        twice = sum(max(0, sum(expected in t for t in tg.texts(9000 + i)) - 1)
+                    for i in range(users) for _, expected in STEPS[1:])
+        print(f"  run {seed}: killed after {killed_at} replies; {replies} of {users * len(STEPS)} replies arrived, "
+              f"{lost} lost, {twice} steps shown twice", flush=True)
+        return replies, lost, twice
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--users", type=int, default=50)
+    args = parser.parse_args()
+    began = time.monotonic()
+    results = [asyncio.run(one_run(args.users, seed)) for seed in range(1, args.runs + 1)]
+    total_lost = sum(r[1] for r in results)
+    total_twice = sum(r[2] for r in results)
+    print(f"{args.runs} runs, {args.users * len(STEPS)} updates each, one SIGKILL per run: {total_lost} replies "
+          f"lost, {total_twice} steps shown twice ({time.monotonic() - began:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

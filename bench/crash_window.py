@@ -28,13 +28,14 @@ from tests.e2e.harness import TOKEN, BotProcess, Person  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402
 
 STEPS = (("/start", "Choose your language"), ("English", "never asks your name"),
-         ("OK, continue", "Are you in danger now"), ("No", "What is your question about?"))
+         ("OK, continue", "Are you in danger now"), ("No", "Who is asking?"))
 
 
-async def one_run(users: int, seed: int) -> tuple[int, int, int]:
+async def one_run(users: int, seed: int, verbose: bool = False) -> tuple[int, int, int]:
     rng = random.Random(seed)
     async with FakeTelegram(token=TOKEN) as tg:
         workdir = Path(tempfile.mkdtemp(prefix="jol-crash-"))
+        print(f"  run {seed} in {workdir}", flush=True)
         bot = BotProcess(tg.base_url, workdir, SHUTDOWN_TIMEOUT="5")
         bot.start()
         replies = 0
@@ -54,6 +55,8 @@ async def one_run(users: int, seed: int) -> tuple[int, int, int]:
                     await p.expect(expected, timeout=120)
                 except AssertionError:
                     lost += 1
+                    if verbose:
+                        print(f"    user {uid}: no {expected!r} after {action!r}; screen: {p.screen()[:60]!r}")
                     return
                 replies += 1
 
@@ -76,9 +79,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--verbose", action="store_true", help="say which step each lost reply was")
     args = parser.parse_args()
     began = time.monotonic()
-    results = [asyncio.run(one_run(args.users, seed)) for seed in range(1, args.runs + 1)]
+    results = [asyncio.run(one_run(args.users, seed, args.verbose)) for seed in range(1, args.runs + 1)]
     total_lost = sum(r[1] for r in results)
     total_twice = sum(r[2] for r in results)
     print(f"{args.runs} runs, {args.users * len(STEPS)} updates each, one SIGKILL per run: {total_lost} replies "

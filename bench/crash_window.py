@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.e2e.harness import TOKEN, BotProcess, Person  # noqa: E402
-from tests.fake_telegram import FakeTelegram  # noqa: E402
+from tests.e2e.harness import TOKEN, BotProcess, Person
+from tests.fake_telegram import FakeTelegram
 
 STEPS = (("/start", "Choose your language"), ("English", "never asks your name"),
          ("OK, continue", "Are you in danger now"), ("No", "Who is asking?"))

@@ -24,8 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.e2e.harness import TOKEN, BotProcess, Person
 from tests.fake_telegram import FakeTelegram
+
+from tests.e2e.harness import TOKEN, BotProcess, Person
 
 STEPS = (("/start", "Choose your language"), ("English", "never asks your name"),
          ("OK, continue", "Are you in danger now"), ("No", "Who is asking?"))
@@ -52,7 +53,7 @@ async def one_run(users: int, seed: int, verbose: bool = False) -> tuple[int, in
                 else:
                     p.press(action)
                 try:
-                    await p.expect(expected, timeout=120)
+                    await p.expect(expected, timeout=600)
                 except AssertionError:
                     lost += 1
                     if verbose:

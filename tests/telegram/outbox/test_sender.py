@@ -1,0 +1,92 @@
+"""The outbox sender on its own: messages of a case arrive in order, a 429 is waited out, a 403 is noticed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+
+from bot.config import Settings
+from bot.conversation.runtime import Runtime, open_runtime
+from bot.counselling.cases import CaseRequest, CaseService
+from bot.telegram.keyboards import CaseKeyboards
+from bot.telegram.outbox.rate_limits import RateLimiter
+from bot.telegram.outbox.sender import OutboxSender
+from fakegram import FakeTelegram
+
+TOKEN = "123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
+GROUP, MIGRANT = -1001234567890, 7301
+
+
+@dataclass
+class World:
+    tg: FakeTelegram
+    runtime: Runtime
+    cases: CaseService
+    sender: OutboxSender
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    async with FakeTelegram(token=TOKEN) as tg:
+        tg.supergroup(GROUP, "Counsellors", is_forum=True)
+        tg.register_chat(tg.user(MIGRANT))
+        runtime = await open_runtime(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/s.sqlite",
+                                              data_dir=tmp_path, _env_file=None))  # type: ignore[call-arg]
+        cases = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "en", {},
+                            keyboards=CaseKeyboards(runtime.catalogs.get("en")))
+        bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url)))
+        sender = OutboxSender(bot, runtime.unit_of_work, cases, RateLimiter(1000, 1000, 1000))
+        runtime.unit_of_work.on_outbox_written(sender.wake)
+        try:
+            yield World(tg, runtime, cases, sender)
+        finally:
+            await bot.session.close()
+            await runtime.close()
+
+
+async def drain(sender: OutboxSender, timeout: float = 20) -> None:
+    assert await sender.flush(timeout), "the outbox did not empty"
+
+
+async def open_case(world: World) -> int:
+    case, _ = await world.cases.open_case("migrant-key", MIGRANT, "en",
+                                          CaseRequest("work_permit", "permit_expired", "permit_expired", "normal", {}))
+    return case.id
+
+
+async def test_a_cases_messages_arrive_in_order_after_its_topic(world: World) -> None:
+    case_id = await open_case(world)
+    assert await world.cases.send_canned(case_id, "no such answer") is False  # nothing queued
+    for n in range(3):
+        assert await world.cases.relay_out(0, 100 + n) is False  # not from the case's topic: nothing queued
+    await world.cases.close(case_id)
+    await drain(world.sender)
+    methods = [c.method for c in world.tg.calls() if c.ok]
+    assert methods[:2] == ["createForumTopic", "sendMessage"]  # the topic first, then its summary
+    assert methods.count("createForumTopic") == 1 and "closeForumTopic" in methods
+    assert world.sender.dead == 0
+
+
+async def test_a_429_is_waited_out_and_the_message_still_arrives(world: World) -> None:
+    await open_case(world)
+    world.tg.fail_next("createForumTopic", status=429, retry_after=1)
+    await drain(world.sender)
+    assert world.sender.rate_limited == 1
+    assert any(c.method == "createForumTopic" and c.ok for c in world.tg.calls())
+
+
+async def test_a_migrant_who_blocked_the_bot_is_noticed_by_the_group(world: World) -> None:
+    case_id = await open_case(world)
+    await drain(world.sender)
+    world.tg.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked by the user")
+    await world.cases.send_cards(case_id, [])
+    await drain(world.sender)
+    async with world.runtime.unit_of_work() as uow:
+        case = await uow.cases.get(case_id)
+        assert case is not None and case.unreachable

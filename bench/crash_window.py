@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.fake_telegram import FakeTelegram
+from fakegram import FakeTelegram
 
 from tests.e2e.harness import TOKEN, BotProcess, Person
 

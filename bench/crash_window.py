@@ -25,7 +25,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fakegram import FakeTelegram
-
 from tests.e2e.harness import TOKEN, BotProcess, Person
 
 STEPS = (("/start", "Choose your language"), ("English", "never asks your name"),

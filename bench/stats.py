@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, select
 
+from bot.engine.clock import Clock
 from bot.i18n.catalogs import Catalogs
 from bot.stats import build
 from bot.stats.report import Breakdown, StatsService
@@ -70,7 +71,7 @@ async def main(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         fill(f"{tmp}/stats.sqlite", args.facts, args.days, end, rng)
         filled = time.perf_counter() - started
-        service = StatsService(UnitsOfWork(sessions), ["citizenship"], 10)
+        service = StatsService(UnitsOfWork(sessions), ["citizenship"], 10, Clock.for_zone("Asia/Almaty"))
         tr = Catalogs(Path(__file__).resolve().parent.parent / "content" / "locales").get("en")
 
         started = time.perf_counter()

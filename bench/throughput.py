@@ -375,6 +375,7 @@ class PipelineBot:
 
     async def start(self, base_url: str, driver: Driver) -> asyncio.Task[Any]:
         from bot.config import Settings
+        from bot.engine.clock import Clock
         from bot.telegram.app import build_app
         from bot.telegram.intake.polling import Poller
 
@@ -383,7 +384,7 @@ class PipelineBot:
             bot_token=TOKEN, bot_api_url=base_url, database_url=f"sqlite+aiosqlite:///{self.dir}/jol.sqlite",
             data_dir=self.dir, pseudonym_secret="bench-secret-long-enough-for-hmac-sha256", _env_file=None,
         )
-        self.app = app = await build_app(settings, today=lambda: TODAY)
+        self.app = app = await build_app(settings, Clock.fixed(TODAY))
         handle = app.worker.handle
 
         async def handled(payload: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ import yaml
 from bot.config import Settings
 from bot.conversation.runtime import Runtime, open_runtime
 from bot.engine.alarms import AlarmMatcher, load_alarms, parse_pattern
+from bot.engine.clock import Clock
 from bot.engine.events import RedFlag, Suggestions
 from bot.engine.inputs import Jump, Nav, Text
 from bot.engine.normalize import fold
@@ -171,7 +172,7 @@ def test_pattern_syntax(pattern: str, text: str, hit: bool) -> None:
 @pytest.fixture
 async def runtime(tmp_path: Path) -> Runtime:
     opened = await open_runtime(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/a.sqlite", data_dir=tmp_path,
-                                      _env_file=None), lambda: FIXED_TODAY)  # type: ignore[call-arg]
+                                      _env_file=None), Clock.fixed(FIXED_TODAY))  # type: ignore[call-arg]
     yield opened  # type: ignore[misc]
     await opened.close()
 

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from bot.config import Settings
 from bot.conversation.runtime import Runtime, open_runtime
 from bot.counselling.cases import CaseRequest, CaseService, load_canned
+from bot.engine.clock import Clock
 from bot.telegram.keyboards import CaseKeyboards
 from bot.telegram.outbox.rate_limits import RateLimiter
 
@@ -25,7 +26,7 @@ NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
 @pytest.fixture
 async def runtime(tmp_path: Path) -> AsyncIterator[Runtime]:
     opened = await open_runtime(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/c.sqlite", data_dir=tmp_path,
-                                      _env_file=None), lambda: FIXED_TODAY)  # type: ignore[call-arg]
+                                      _env_file=None), Clock.fixed(FIXED_TODAY))  # type: ignore[call-arg]
     yield opened
     await opened.close()
 

@@ -23,7 +23,7 @@ def test_console_walks_to_an_outcome_in_russian(tmp_path: Path) -> None:
     assert "Вам угрожает опасность" in out or "опасност" in out
     assert "разрешение трудовому иммигранту" in out.lower() or "разрешени" in out
     assert "17\xa0300\xa0₸" in out  # 4 MRP of 2026, formatted for Russian
-    assert "Проверено: 26 ноября 2026" in out
+    assert "Проверено: 1 декабря 2026" in out
     assert "Источники:" in out
     assert "До свидания" in out
 

@@ -8,6 +8,7 @@ import pytest
 
 from bot.config import Settings
 from bot.conversation.runtime import Runtime, build_index, open_runtime
+from bot.engine.clock import Clock
 from bot.engine.events import RedFlag, Suggestions
 from bot.engine.inputs import Jump, Text
 from bot.engine.normalize import fold, layout_variants
@@ -77,7 +78,7 @@ def test_folding_equates_scripts_and_spellings() -> None:
 @pytest.fixture
 async def runtime(tmp_path: Path) -> Runtime:
     opened = await open_runtime(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/s.sqlite", data_dir=tmp_path,
-                                      _env_file=None), lambda: FIXED_TODAY)  # type: ignore[call-arg]
+                                      _env_file=None), Clock.fixed(FIXED_TODAY))  # type: ignore[call-arg]
     yield opened  # type: ignore[misc]
     await opened.close()
 
@@ -102,7 +103,7 @@ async def test_numbers_and_dates_are_not_searched(runtime: Runtime) -> None:
 
 async def test_a_red_flag_offers_help_even_when_a_date_is_expected(runtime: Runtime) -> None:
     await runtime.conversations.start("k", "ru")
-    for inp in (Jump("stay"), Text("3"), Text("2")):
+    for inp in (Jump("stay"), Text("3"), Text("4")):  # Tajikistan, no document
         reply = await runtime.conversations.handle("k", inp, "ru")
     assert reply.state.node == "entry_date"
     reply = await runtime.conversations.handle("k", Text("хозяин забрал паспорт"), "ru")

@@ -19,6 +19,7 @@ import pytest
 
 from bot.cli.settings_check import SettingsProblem, load_settings
 from bot.counselling.working_hours import WorkingHours
+from bot.engine.clock import Clock
 
 TOKEN = "123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
 
@@ -150,12 +151,12 @@ def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
 
 def test_a_night_shift_is_open_through_the_night() -> None:
     hours = WorkingHours.parse(load_settings(_env_file=None, working_hours="18:00-09:00").working_hours,
-                               "mon,tue,wed,thu,fri", "Asia/Almaty")
+                               "mon,tue,wed,thu,fri", Clock.for_zone("Asia/Almaty"))
     assert hours.open_at(at(0, 18)) and hours.open_at(at(0, 23, 59))  # Monday evening
     assert hours.open_at(at(1, 3)) and hours.open_at(at(1, 8, 59))  # the night into Tuesday
     assert not hours.open_at(at(1, 9)) and not hours.open_at(at(1, 12))  # Tuesday daytime
     assert hours.open_at(at(5, 2))  # Saturday 02:00 is Friday's night shift
     assert not hours.open_at(at(5, 20))  # Saturday evening: no shift starts on Saturday
     assert not hours.open_at(at(0, 3))  # Monday 03:00 would be Sunday's shift
-    day = WorkingHours.parse("09:00-18:00", "mon", "Asia/Almaty")
+    day = WorkingHours.parse("09:00-18:00", "mon", Clock.for_zone("Asia/Almaty"))
     assert day.open_at(at(0, 9)) and not day.open_at(at(0, 18)) and not day.open_at(at(1, 10))

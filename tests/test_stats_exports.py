@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.engine.clock import Clock
 from bot.i18n.catalogs import Catalogs
 from bot.stats import build
 from bot.stats.report import StatsService
@@ -54,7 +55,7 @@ def read(data: bytes) -> list[dict[str, str]]:
 
 async def test_csv_without_by_is_one_long_table_of_every_breakdown(sessions: async_sessionmaker[AsyncSession]) -> None:
     await add_facts(sessions)
-    service = StatsService(UnitsOfWork(sessions), [], K)
+    service = StatsService(UnitsOfWork(sessions), [], K, Clock.for_zone("Asia/Almaty"))
     tr = Catalogs(ROOT / "content/locales").get("en")
     data = await build.export(service, DAY, DAY, list(build.STANDARD), "csv", tr)
     rows = read(data)
@@ -110,7 +111,7 @@ async def test_median_answer_time_is_over_cases_not_categories(sessions: async_s
             session.add(Case(code=f"K-{i:04d}", lang="ru", flow="f", node="n", category=category, opened_at=opened,
                              first_response_at=opened + dt.timedelta(minutes=minutes)))
         await session.commit()
-    service = StatsService(UnitsOfWork(sessions), [], K)
+    service = StatsService(UnitsOfWork(sessions), [], K, Clock.for_zone("Asia/Almaty"))
     assert await service.response_median(DAY, DAY) == 1
     text = await build.summary(service, DAY, DAY, 1, Catalogs(ROOT / "content/locales").get("en"))
     assert text == "No data yet."  # no enquiries recorded: the summary says so rather than a lone median
@@ -129,4 +130,5 @@ async def test_median_answer_time_is_hidden_below_k_answered_cases(sessions: asy
             session.add(Case(code=f"K-{i:04d}", lang="ru", flow="f", node="n", category="c", opened_at=opened,
                              first_response_at=opened + dt.timedelta(minutes=3)))
         await session.commit()
-    assert await StatsService(UnitsOfWork(sessions), [], K).response_median(DAY, DAY) is None
+    service = StatsService(UnitsOfWork(sessions), [], K, Clock.for_zone("Asia/Almaty"))
+    assert await service.response_median(DAY, DAY) is None

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import iso_date, settings_from
+from bot.cli.common import clock_from, iso_date, settings_from
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("check", help="validate the flow files; every problem with file:line and node")
     p.add_argument("path", nargs="?", help="folder of flow files (default: flows/)")
-    p.add_argument("--today", type=iso_date, help="date for the verified_on age check (default: today)")
+    p.add_argument("--today", type=iso_date, help="date for the dated rules, next year's official values and the "
+                   "verified_on age check (default: today in TIMEZONE)")
     p.add_argument("--stale-days", type=int, help="warn about outcomes checked longer ago than this")
     p.set_defaults(func=run)
 
@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     flows_dir = Path(args.path) if args.path else settings.flows_dir
-    today = args.today or dt.date.today()
+    today = clock_from(settings, args.today).today()
     report = check_flows(flows_dir, settings.content_dir, today=today,
                          stale_after_days=args.stale_days or settings.stale_after_days)
     for problem in report.problems:

@@ -14,6 +14,13 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
 
 
+def clock_from(settings: Any, today: dt.date | None = None) -> Any:
+    """The one clock, in TIMEZONE; with ``today`` (``--today``), stopped at noon of that day."""
+    from bot.engine.clock import Clock
+
+    return Clock.fixed(today, settings.timezone) if today else Clock.for_zone(settings.timezone)
+
+
 def settings_from(args: argparse.Namespace) -> Any:
     """The settings, with the overrides a command line may give (database URL, flows folder).
 

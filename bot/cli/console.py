@@ -7,13 +7,13 @@ import asyncio
 import sys
 from typing import Any
 
-from bot.cli.common import iso_date, settings_from
+from bot.cli.common import clock_from, iso_date, settings_from
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("console", help="chat with the bot in the terminal (no Telegram needed)")
     p.add_argument("--lang", help="ru, uz, uz_Cyrl, tg, ky, kk or en")
-    p.add_argument("--today", type=iso_date, help="pretend today is this date (YYYY-MM-DD)")
+    p.add_argument("--today", type=iso_date, help="pretend today is this date (YYYY-MM-DD; default: today in TIMEZONE)")
     p.add_argument("--database-url", help="SQLAlchemy URL (default: DATABASE_URL or data/jol.sqlite)")
     p.add_argument("--flows", help="folder of flow files")
     p.set_defaults(func=run)
@@ -32,11 +32,11 @@ def run(args: argparse.Namespace) -> int:
     if lang not in LANGUAGES:
         print(f"unknown language '{lang}'; choose one of: {', '.join(LANGUAGES)}", file=sys.stderr)
         return 2
-    clock = (lambda: args.today) if args.today else None
+    clock = clock_from(settings, args.today)
 
     async def main() -> int:
         try:
-            runtime = await open_runtime(settings, clock) if clock else await open_runtime(settings)
+            runtime = await open_runtime(settings, clock)
         except FlowError as exc:
             print(f"the flows have problems; run 'python -m bot check':\n{exc}", file=sys.stderr)
             return 1

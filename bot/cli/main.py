@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli import backup, check, console, graph, i18n, inbox, migrate, purge, review, run, search, stats
+from bot.cli import backup, check, console, days, graph, i18n, inbox, migrate, purge, review, run, search, stats
 
-COMMANDS = (run, check, console, graph, stats, search, i18n, review, purge, migrate, inbox, backup)
+COMMANDS = (run, check, console, days, graph, stats, search, i18n, review, purge, migrate, inbox, backup)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +26,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from bot.cli.settings_check import SettingsProblem
 
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # a command may say it in its own words (``days`` prints one line)
+        getattr(args, "fail", parser.error)(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return int(args.func(args))
     except SettingsProblem as exc:

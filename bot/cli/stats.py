@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import iso_date, settings_from
+from bot.cli.common import clock_from, iso_date, settings_from
 
 
 def add_parser(sub: Any) -> None:
@@ -40,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     registry = load_registry(settings.flows_dir, settings.content_dir)
     tr = Catalogs(settings.locales_dir).get(args.lang or settings.stats_language)
-    last = args.to or dt.date.today()
+    clock = clock_from(settings)
+    last = args.to or clock.today()
     first = args.from_ or last - dt.timedelta(weeks=12)
     categories = sorted({name for flow in registry.flows.values() for name in flow.stats})
 
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         db_engine = make_db_engine(settings.database_url)
         try:
             await upgrade(db_engine)
-            service = StatsService(UnitsOfWork.over(db_engine), categories, args.k or settings.stats_min_cell)
+            service = StatsService(UnitsOfWork.over(db_engine), categories, args.k or settings.stats_min_cell, clock)
             if args.action == "export":
                 breakdowns = [Breakdown.parse(b, args.what) for b in args.by] if args.by else list(build.STANDARD)
                 data = await build.export(service, first, last, breakdowns, args.format, tr)
@@ -58,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
                 Path(args.out).write_bytes(await build.chart(service, registry, first, last, tr))
                 print(f"wrote {args.out}")
             else:
-                print(await build.summary(service, first, last, (last - first).days // 7, tr))
+                print(await build.summary(service, first, last, (last - first).days // 7, tr,
+                                          registry.reference.gap(clock.today())))
         except ValueError as exc:
             print(exc, file=sys.stderr)
             return 2

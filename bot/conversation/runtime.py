@@ -16,9 +16,11 @@ from bot.config import Settings
 from bot.conversation.screens import Presenter
 from bot.conversation.service import ConversationService
 from bot.engine.alarms import load_alarms
+from bot.engine.clock import Clock
 from bot.engine.registry import ENTRY_FLOW, MENU_FLOW, Registry, load_registry
-from bot.engine.runner import Clock, Engine, system_today
+from bot.engine.runner import Engine
 from bot.engine.schema import (
+    DateRangesNode,
     Flow,
     GotoNode,
     HandoffNode,
@@ -47,6 +49,7 @@ class Runtime:
     unit_of_work: UnitsOfWork
     conversations: ConversationService
     index: FlowIndex
+    clock: Clock
 
     async def close(self) -> None:
         await self.db_engine.dispose()
@@ -54,7 +57,7 @@ class Runtime:
 
 def _texts_with_target(flow: Flow, node: Node) -> list[tuple[str, str | None]]:
     """A node's texts, each with the flow its button jumps to (None when it stays in this flow)."""
-    if isinstance(node, QuestionNode):
+    if isinstance(node, (QuestionNode, DateRangesNode)):
         out: list[tuple[str, str | None]] = [(node.text, None)]
         for option in node.options:
             target = flow.node(option.next)
@@ -91,10 +94,14 @@ def build_index(registry: Registry, catalogs: Catalogs, content_dir: Path) -> Fl
                             search.get("red_flags", []), alarms)
 
 
-async def open_runtime(settings: Settings, today: Clock = system_today) -> Runtime:
-    """Load and check the flows (FlowError if broken), migrate the database, wire services."""
+async def open_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
+    """Load and check the flows (FlowError if broken), migrate the database, wire services.
+
+    ``clock`` is the one clock of the process, by default the real one in ``TIMEZONE``.
+    """
+    clock = clock or Clock.for_zone(settings.timezone)
     registry = load_registry(settings.flows_dir, settings.content_dir)
-    engine = Engine(registry, today)
+    engine = Engine(registry, clock.today)
     catalogs = Catalogs(settings.locales_dir)
     index = build_index(registry, catalogs, settings.content_dir)
     db_engine = make_db_engine(settings.database_url)
@@ -102,4 +109,4 @@ async def open_runtime(settings: Settings, today: Clock = system_today) -> Runti
     unit_of_work = UnitsOfWork.over(db_engine)
     return Runtime(settings, registry, engine, catalogs, Presenter(registry.contacts), db_engine, unit_of_work,
                    ConversationService(engine, unit_of_work, catalogs, index, StatsRecorder.for_registry(registry)),
-                   index)
+                   index, clock)

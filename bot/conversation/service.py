@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.engine.events import Event, InvalidInput, NotUnderstood, RedFlag, Suggestions
 from bot.engine.inputs import Choose, Text, UserInput
 from bot.engine.runner import Engine
-from bot.engine.schema import QuestionNode
+from bot.engine.schema import DateRangesNode, QuestionNode
 from bot.engine.search import FlowIndex
 from bot.engine.state import State
 from bot.i18n.catalogs import Catalogs
@@ -146,7 +146,7 @@ class ConversationService:
         if not isinstance(inp, Text):
             return inp
         node = self.engine.registry.node(state.flow, state.node)
-        if not isinstance(node, QuestionNode):
+        if not isinstance(node, (QuestionNode, DateRangesNode)):
             return inp
         tr = self.catalogs.get(lang)
         typed = inp.text.strip().casefold()

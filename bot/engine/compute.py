@@ -9,15 +9,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Union
+from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.engine.reference import ReferenceTable
+from bot.engine.stay_calc import StayInputError, Visit, calculate
 
 
 class Days(int):
     """A number of days. Shown with the right plural form ("1 day", "2 дня", "5 дней")."""
+
+    __slots__ = ()
+
+
+class DaysFromToday(int):
+    """Days from today to a date: shown as "today", "tomorrow", "in 5 days" or "3 days ago"."""
 
     __slots__ = ()
 
@@ -68,6 +75,24 @@ class DatePlus(BaseModel):
     days: int
 
 
+StayField = Literal["days_used", "days_over", "last_day", "last_day_without_registration", "until_last_day"]
+
+
+class Stay(BaseModel):
+    """A result of the 90-in-180 calculator (``bot/engine/stay_calc.py``) over every visit.
+
+    ``entry`` names the date answer of the current entry, ``visits`` the list of earlier visits
+    (a ``date_ranges`` answer; none yet counts as none), ``citizenship`` the answer whose value
+    (``uz``, ``tj``, ``eaeu``, ``kg``, ...) decides the 30-day limit of an entry.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    stay: StayField
+    entry: str
+    visits: str
+    citizenship: str
+
+
 class CountOf(BaseModel):
     """How many of the named answers have a given value (e.g. how many screening answers are 'yes')."""
 
@@ -106,14 +131,16 @@ class Percent:
     value: Decimal
 
 
-Computation = Union[DaysSince, DaysLeft, DaysUntil, DatePlus, CountOf, Official, Figure, PercentFigure]
-ComputedValue = Union[int, Days, dt.date, Money, Decimal, Percent]
+Computation = Union[DaysSince, DaysLeft, DaysUntil, DatePlus, CountOf, Official, Stay, Figure, PercentFigure]
+ComputedValue = Union[int, Days, DaysFromToday, dt.date, Money, Decimal, Percent]
 
 
 def answers_of(comp: Computation) -> list[str]:
     """Every answer a computation reads."""
     if isinstance(comp, CountOf):
         return list(comp.count_of)
+    if isinstance(comp, Stay):
+        return [comp.entry, comp.visits, comp.citizenship]
     single = answer_of(comp)
     return [single] if single else []
 
@@ -155,6 +182,8 @@ def compute(
     if isinstance(comp, Official):
         value, year = reference.value_for(comp.official, today)
         return Money(round(value * comp.times), reference.unit(comp.official), year)
+    if isinstance(comp, Stay):
+        return _stay(comp, answers, today)
     name = answer_of(comp)
     start = _date(answers.get(name)) if name else None
     if start is None:
@@ -162,8 +191,36 @@ def compute(
     if isinstance(comp, DatePlus):
         return start + dt.timedelta(days=comp.days)
     if isinstance(comp, DaysUntil):
-        return Days((start - today).days)
+        return DaysFromToday((start - today).days)
     elapsed = (today - start).days + (1 if isinstance(comp, DaysLeft) or comp.inclusive else 0)
     if isinstance(comp, DaysLeft):
         return Days(max(comp.limit - elapsed, 0))
     return Days(elapsed)
+
+
+def visits_of(raw: object) -> list[Visit]:
+    """A ``date_ranges`` answer (a list of [first, last] ISO dates) as visits; bad items are skipped."""
+    out: list[Visit] = []
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, (list, tuple)) and len(item) == 2:
+            first, last = _date(item[0]), _date(item[1])
+            if first is not None and last is not None:
+                out.append(Visit(first, last))
+    return out
+
+
+def _stay(comp: Stay, answers: dict[str, object], today: dt.date) -> ComputedValue | None:
+    entry = _date(answers.get(comp.entry))
+    if entry is None:
+        return None
+    citizenship = str(answers.get(comp.citizenship, "other"))
+    try:
+        result = calculate(citizenship, visits_of(answers.get(comp.visits)), entry, today)
+    except StayInputError:
+        return None
+    if comp.stay in ("days_used", "days_over"):
+        return Days(getattr(result, comp.stay))
+    if comp.stay == "until_last_day":
+        return DaysFromToday((result.last_day - today).days) if result.last_day else None
+    day: dt.date | None = getattr(result, comp.stay)
+    return day

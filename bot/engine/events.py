@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar, Union
 
-from bot.engine.compute import Days, Money, Percent
+from bot.engine.compute import Days, DaysFromToday, Money, Percent
 
-Param = Union[str, int, float, bool, dt.date, Money, Days, Decimal, Percent]
+Param = Union[str, int, float, bool, dt.date, Money, Days, DaysFromToday, Decimal, Percent]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Days):
         return {"days": int(value)}
+    if isinstance(value, DaysFromToday):
+        return {"days_from_today": int(value)}
     if isinstance(value, Money):
         return {"amount": value.amount, "currency": value.currency, "year": value.year}
     if isinstance(value, Percent):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.engine.conditions import All, Any_, Compare, Condition, Not
 from bot.engine.schema import (
     BranchNode,
+    DateRangesNode,
     Flow,
     GotoNode,
     HandoffNode,
@@ -48,6 +49,10 @@ def mermaid(flow: Flow) -> str:
     for n in flow.nodes:
         if isinstance(n, QuestionNode):
             lines.append(f'  {n.id}{{"{_label(n.text)}"}}')
+            lines.extend(f'  {n.id} -- "{_label(o.label, 30)}" --> {o.next}' for o in n.options)
+        elif isinstance(n, DateRangesNode):
+            lines.append(f'  {n.id}[/"{_label(n.text)} (date ranges: {n.save})"/]')
+            lines.append(f"  {n.id} -- typed range --> {n.id}")
             lines.extend(f'  {n.id} -- "{_label(o.label, 30)}" --> {o.next}' for o in n.options)
         elif isinstance(n, InputNode):
             lines.append(f'  {n.id}[/"{_label(n.text)} ({n.input})"/]')

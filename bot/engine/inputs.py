@@ -66,3 +66,13 @@ def parse_number(text: str) -> float | None:
     if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
         return None
     return float(cleaned)
+
+
+def parse_date_range(text: str) -> tuple[dt.date, dt.date] | None:
+    """Two dates, first and last: '01.06.2026-15.07.2026', '1.6.26 – 15.7.26', '01.06.2026 15.07.2026'."""
+    cleaned = text.strip()
+    for m in re.finditer(r"\s*(?:–|—|\.\.|-|\s+)\s*", cleaned):
+        first, last = parse_date(cleaned[:m.start()]), parse_date(cleaned[m.end():])
+        if first is not None and last is not None:
+            return first, last
+    return None

@@ -76,7 +76,7 @@ def _describe(err: Any) -> str:
     return f"{field_path}: {msg}" if field_path else msg
 
 
-_NODE_TAGS = {"question", "input", "branch", "info", "outcome", "handoff", "goto"}
+_NODE_TAGS = {"question", "input", "date_ranges", "branch", "info", "outcome", "handoff", "goto"}
 
 
 def parse_yaml(text: str, file: str) -> tuple[Any, Any, list[Problem]]:

@@ -13,9 +13,10 @@ class Problem:
     node: str
     message: str
     severity: Literal["error", "warning"] = "error"
+    subject: str | None = None  # what the problem is about when it is not a node ("official values")
 
     def __str__(self) -> str:
-        where = f"node '{self.node}'" if self.node else "flow"
+        where = self.subject or (f"node '{self.node}'" if self.node else "flow")
         tag = "" if self.severity == "error" else "warning: "
         return f"{self.file}:{self.line}: {where}: {tag}{self.message}"
 

@@ -92,6 +92,8 @@ def check_flows(flows_dir: Path, content_dir: Path | None = None, *, today: dt.d
                 reference = result
             else:
                 contacts = result
+    if content_dir is not None and today is not None:
+        problems.extend(_reference_gap(reference, today, content_dir / "reference.yaml"))
     for required in (ENTRY_FLOW, MENU_FLOW):
         if files and required not in loaded and not any(p.severity == "error" for p in problems):
             problems.append(Problem(_display(flows_dir), 0, "", f"missing the '{required}' flow ({required}.yaml)"))
@@ -104,6 +106,23 @@ def check_flows(flows_dir: Path, content_dir: Path | None = None, *, today: dt.d
     if not any(p.severity == "error" for p in problems):
         registry = Registry({k: v.flow for k, v in loaded.items()}, contacts, reference)
     return CheckReport(registry, problems)
+
+
+def _reference_gap(reference: ReferenceTable, today: dt.date, path: Path) -> list[Problem]:
+    """A warning when official values are missing for this year, or from 1 December for next year."""
+    gap = reference.gap(today)
+    if gap is None:
+        return []
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    line = next((i + 1 for i, row in enumerate(text.splitlines()) if row.strip() == f"{gap.names[0]}:"), 1)
+    names = ", ".join(gap.names)
+    if gap.upcoming:
+        message = (f"no {gap.year} values yet for {names}: from 1 January {gap.year} amounts will use the "
+                   f"{gap.latest} values and say so. Add the {gap.year} values once they are published; never guess")
+    else:
+        message = (f"no {gap.year} values for {names}: amounts use the {gap.latest} values and say which year. "
+                   f"Add the {gap.year} values once they are published; never guess")
+    return [Problem(_display(path), line, "", message, "warning", subject="official values")]
 
 
 def load_registry(flows_dir: Path, content_dir: Path | None = None) -> Registry:

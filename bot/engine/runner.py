@@ -26,10 +26,11 @@ from bot.engine.events import (
     Param,
     Question,
 )
-from bot.engine.inputs import Choose, Jump, Nav, Text, UserInput, parse_date, parse_number
+from bot.engine.inputs import Choose, Jump, Nav, Text, UserInput, parse_date, parse_date_range, parse_number
 from bot.engine.registry import ENTRY_FLOW, MENU_FLOW, Registry
 from bot.engine.schema import (
     BranchNode,
+    DateRangesNode,
     Flow,
     GotoNode,
     HandoffNode,
@@ -42,16 +43,12 @@ from bot.engine.schema import (
 from bot.engine.state import State
 from bot.engine.validate import placeholders
 
-Clock = Callable[[], dt.date]
+Today = Callable[[], dt.date]  # the date in Kazakhstan: ``Clock.today`` (bot/engine/clock.py)
 MAX_HOPS = 100  # nodes passed without waiting for the migrant; the validator rejects loops
 
 
-def system_today() -> dt.date:
-    return dt.date.today()
-
-
 class Engine:
-    def __init__(self, registry: Registry, today: Clock = system_today):
+    def __init__(self, registry: Registry, today: Today):
         self.registry = registry
         self.today = today
         # Answers given in the start and menu flows (who is asking, the safety answer) are about the
@@ -86,11 +83,12 @@ class Engine:
             state.push()
             self._transition(state, inp.flow, self._flow(inp.flow).start, events, started=True)
             return state, events
-        if isinstance(inp, Text) and isinstance(node, QuestionNode):
+        if isinstance(inp, Text) and isinstance(node, (QuestionNode, DateRangesNode)):
             index = self._match_text(node, inp.text)
             if index is not None:
                 inp = Choose(index)
-        if isinstance(inp, Choose) and isinstance(node, QuestionNode) and 0 <= inp.index < len(node.options):
+        if isinstance(inp, Choose) and isinstance(node, (QuestionNode, DateRangesNode)) \
+                and 0 <= inp.index < len(node.options):
             option = node.options[inp.index]
             state.push()
             state.answers.update(option.set)
@@ -105,7 +103,18 @@ class Engine:
             state.answers[node.save] = value
             self._transition(state, state.flow, node.next, events)
             return state, events
-        waiting = isinstance(node, (QuestionNode, InputNode))
+        if isinstance(inp, Text) and isinstance(node, DateRangesNode):
+            ranges = self._add_range(node, state.answers, inp.text)
+            if ranges is None:  # say what is expected, and show the buttons again
+                events.append(InvalidInput(state.flow, node.id, node.reask))
+                events.extend(self.show(state))
+                return state, events
+            state.push()
+            state.answers[node.save] = ranges
+            state.step += 1
+            self._present(state, node, events)
+            return state, events
+        waiting = isinstance(node, (QuestionNode, InputNode, DateRangesNode))
         events.append(NotUnderstood(state.flow, node.id, at_end=not waiting))
         if waiting:
             events.extend(self.show(state))
@@ -191,6 +200,10 @@ class Engine:
         if isinstance(node, QuestionNode):
             events.append(Question(flow, node.id, node.text, tuple(o.label for o in node.options),
                                    self._params(state, node.text, events)))
+        elif isinstance(node, DateRangesNode):
+            text = node.more if state.answers.get(node.save) else node.text
+            events.append(Question(flow, node.id, text, tuple(o.label for o in node.options),
+                                   self._params(state, text, events)))
         elif isinstance(node, InputNode):
             events.append(AskInput(flow, node.id, node.text, node.input, self._params(state, node.text, events)))
         elif isinstance(node, OutcomeNode):
@@ -236,7 +249,7 @@ class Engine:
 
     # -- typed answers ----------------------------------------------------------------------
     @staticmethod
-    def _match_text(node: QuestionNode, text: str) -> int | None:
+    def _match_text(node: QuestionNode | DateRangesNode, text: str) -> int | None:
         cleaned = text.strip().rstrip(".)").strip()
         if cleaned.isdigit() and 1 <= int(cleaned) <= len(node.options):
             return int(cleaned) - 1
@@ -263,6 +276,27 @@ class Engine:
         if (node.min is not None and number < node.min) or (node.max is not None and number > node.max):
             return None
         return int(number) if number.is_integer() else number
+
+    def _add_range(self, node: DateRangesNode, answers: dict[str, object], text: str) -> list[list[str]] | None:
+        """The list with the typed range added, or None when it cannot be right."""
+        parsed = parse_date_range(text)
+        if parsed is None:
+            return None
+        first, last = parsed
+        today = self.today()
+        raw = answers.get(node.save)
+        ranges = [list(r) for r in raw] if isinstance(raw, list) else []
+        limit = answers.get(node.not_after) if node.not_after else None
+        if first > last or last > today or len(ranges) >= node.max_ranges:
+            return None
+        if isinstance(limit, str) and last.isoformat() > limit:
+            return None
+        if node.past_days is not None and (today - first).days > node.past_days:
+            return None
+        for a, b in ranges:  # sharing a day (out and back in on the same day) is fine, overlapping is not
+            if first.isoformat() < b and a < last.isoformat():
+                return None
+        return [*ranges, [first.isoformat(), last.isoformat()]]
 
     def _flow(self, flow_id: str) -> Flow:
         flow = self.registry.flow(flow_id)

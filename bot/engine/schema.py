@@ -34,7 +34,27 @@ class Option(_Strict):
 
 
 class _Node(_Strict):
+    """What every node has: an id, and the dates of the rule its texts depend on (if any).
+
+    ``valid_from``/``valid_until`` (both days included) say when the rule a node states holds.
+    The engine does not switch on them (a branch on ``today`` does that); ``check`` proves that
+    no node can be reached outside its dates, and fails on a reachable node whose rule has ended.
+    """
+
     id: NodeId
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> _Node:
+        if self.valid_from and self.valid_until and self.valid_from > self.valid_until:
+            raise ValueError("valid_from is after valid_until")
+        return self
+
+    def holds_on(self, day: dt.date) -> bool:
+        """Whether the rule of this node holds on ``day``."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until)
 
 
 class QuestionNode(_Node):
@@ -56,6 +76,25 @@ class InputNode(_Node):
     max: float | None = None
     past_days: int | None = Field(default=None, gt=0)
     allow_future: bool = False
+
+
+class DateRangesNode(_Node):
+    """Collect a list of date ranges typed one at a time (e.g. earlier visits), until a button.
+
+    Each typed range (``01.06.2026-15.07.2026``) is checked and appended to the ``save`` answer,
+    a list of ``[first, last]`` ISO dates; the node then shows ``more`` and waits for the next
+    one. A button (``options``, as in a question) moves on. Back removes the last range added.
+    """
+
+    type: Literal["date_ranges"]
+    text: str = Field(min_length=1)
+    more: str = Field(min_length=1)
+    reask: str = Field(min_length=1)
+    save: Annotated[str, Field(pattern=ID_PATTERN)]
+    options: list[Option] = Field(min_length=1)
+    not_after: Annotated[str, Field(pattern=ID_PATTERN)] | None = None  # a date answer no range may end after
+    past_days: int | None = Field(default=None, gt=0)  # a range may not start longer ago than this
+    max_ranges: int = Field(default=12, gt=0, le=50)
 
 
 class BranchCase(_Strict):
@@ -121,11 +160,11 @@ class GotoNode(_Node):
 
 
 Node = Annotated[
-    QuestionNode | InputNode | BranchNode | InfoNode | OutcomeNode | HandoffNode | GotoNode,
+    QuestionNode | InputNode | DateRangesNode | BranchNode | InfoNode | OutcomeNode | HandoffNode | GotoNode,
     Field(discriminator="type"),
 ]
-NODE_KINDS: tuple[str, ...] = ("question", "input", "branch", "info", "outcome", "handoff", "goto")
-WAITING_KINDS = ("question", "input", "outcome", "handoff")
+NODE_KINDS: tuple[str, ...] = ("question", "input", "date_ranges", "branch", "info", "outcome", "handoff", "goto")
+WAITING_KINDS = ("question", "input", "date_ranges", "outcome", "handoff")
 TERMINAL_KINDS = ("outcome", "handoff", "goto")
 
 
@@ -151,10 +190,19 @@ class Flow(_Strict):
         """(node id, source string) for every translatable text in the flow."""
         out: list[tuple[str, str]] = [("title", self.title)]
         for n in self.nodes:
-            if isinstance(n, (QuestionNode, InputNode, InfoNode, OutcomeNode, HandoffNode)):
-                out.append((n.id, n.text))
-            if isinstance(n, InputNode):
-                out.append((n.id, n.reask))
-            if isinstance(n, QuestionNode):
-                out.extend((n.id, o.label) for o in n.options)
+            out.extend((n.id, text) for text in node_texts(n))
         return out
+
+
+def node_texts(n: Node) -> list[str]:
+    """Every translatable text of one node, in the order a reader meets them."""
+    out: list[str] = []
+    if isinstance(n, (QuestionNode, InputNode, DateRangesNode, InfoNode, OutcomeNode, HandoffNode)):
+        out.append(n.text)
+    if isinstance(n, DateRangesNode):
+        out.append(n.more)
+    if isinstance(n, (InputNode, DateRangesNode)):
+        out.append(n.reask)
+    if isinstance(n, (QuestionNode, DateRangesNode)):
+        out.extend(o.label for o in n.options)
+    return out

@@ -160,7 +160,8 @@ class FlowIndex:
             total += max(best_here.values())
             for flow, value in best_here.items():
                 found[flow] += value
-        return {flow: 100 * value / total for flow, value in found.items()} if total else {}
+        # rounded so that float noise (100.00000000000001 against 100.0) never decides a tie
+        return {flow: round(100 * value / total, 6) for flow, value in found.items()} if total else {}
 
     def _search(self, query: str, limit: int = 3) -> list[Hit]:
         """The best topics for ``query``, best first (at most ``limit``; may be fewer).

@@ -11,12 +11,13 @@ import string
 from collections.abc import Iterable
 
 from bot.engine.compute import Official, answers_of
-from bot.engine.conditions import referenced_names
+from bot.engine.conditions import All, Any_, Condition, Not, evaluate, referenced_names
 from bot.engine.loader import LoadedFlow
 from bot.engine.problems import Problem
 from bot.engine.schema import (
     TERMINAL_KINDS,
     BranchNode,
+    DateRangesNode,
     GotoNode,
     HandoffNode,
     InfoNode,
@@ -24,6 +25,7 @@ from bot.engine.schema import (
     Node,
     OutcomeNode,
     QuestionNode,
+    node_texts,
 )
 
 MESSAGE_LIMIT = 4096  # Telegram: characters of one message after entity parsing
@@ -34,7 +36,7 @@ STALE_AFTER_DAYS = 180
 
 def successors(node: Node) -> list[str]:
     """Nodes of the same flow that ``node`` can lead to."""
-    if isinstance(node, QuestionNode):
+    if isinstance(node, (QuestionNode, DateRangesNode)):
         return [o.next for o in node.options]
     if isinstance(node, (InputNode, InfoNode)):
         return [node.next]
@@ -58,10 +60,10 @@ def _answers_set(flows: Iterable[LoadedFlow]) -> set[str]:
     names: set[str] = set()
     for lf in flows:
         for n in lf.flow.nodes:
-            if isinstance(n, QuestionNode):
+            if isinstance(n, (QuestionNode, DateRangesNode)):
                 for o in n.options:
                     names |= set(o.set)
-            elif isinstance(n, InputNode):
+            if isinstance(n, (InputNode, DateRangesNode)):
                 names.add(n.save)
     return names
 
@@ -77,6 +79,8 @@ class _Checker:
         self.problems: list[Problem] = []
         self.broken: set[tuple[str, str]] = set()  # nodes with an unknown target: no dead-end noise
         self.all_answers = _answers_set(flows.values())
+        self.date_answers = {n.save for lf in flows.values() for n in lf.flow.nodes
+                             if isinstance(n, InputNode) and n.input == "date"}
 
     def add(self, lf: LoadedFlow, node: str, message: str, line: int | None = None, warn: bool = False) -> None:
         where = line if line is not None else lf.node_lines.get(node, lf.line_of("start"))
@@ -106,7 +110,8 @@ class _Checker:
             if isinstance(comp, Official) and self.official is not None and comp.official not in self.official:
                 self.add(lf, "", f"compute '{name}' uses unknown official value '{comp.official}'",
                          lf.line_of("compute", name))
-        typed = {n.save for other in self.flows.values() for n in other.flow.nodes if isinstance(n, InputNode)}
+        typed = {n.save for other in self.flows.values() for n in other.flow.nodes
+                 if isinstance(n, (InputNode, DateRangesNode))}
         for stat in flow.stats:
             if stat not in self.all_answers:
                 self.add(lf, "", f"stats names unknown answer '{stat}'", lf.line_of("stats"))
@@ -121,7 +126,7 @@ class _Checker:
     @staticmethod
     def _target_paths(n: Node, i: int) -> list[tuple[str, tuple[str | int, ...]]]:
         """Each target of ``n`` with the document path of the key that names it."""
-        if isinstance(n, QuestionNode):
+        if isinstance(n, (QuestionNode, DateRangesNode)):
             return [(o.next, ("nodes", i, "options", j, "next")) for j, o in enumerate(n.options)]
         if isinstance(n, BranchNode):
             return [(c.next, ("nodes", i, "cases", j, "next")) for j, c in enumerate(n.cases)] + [
@@ -151,7 +156,9 @@ class _Checker:
                     self.add(lf, n.id, f"placeholder '{{{name}}}' must be a plain name")
                 elif name not in names:
                     self.add(lf, n.id, f"placeholder '{{{name}}}' is neither an answer nor a computed value")
-        if isinstance(n, QuestionNode):
+        if isinstance(n, DateRangesNode) and n.not_after is not None and n.not_after not in self.date_answers:
+            self.add(lf, n.id, f"not_after names '{n.not_after}', which is not a typed date answer")
+        if isinstance(n, (QuestionNode, DateRangesNode)):
             if len(n.options) > MAX_OPTIONS:
                 self.add(lf, n.id, f"{len(n.options)} options; at most {MAX_OPTIONS} fit on a phone screen")
             for j, o in enumerate(n.options):
@@ -180,14 +187,7 @@ class _Checker:
 
     @staticmethod
     def _texts(n: Node) -> list[str]:
-        out = []
-        if isinstance(n, (QuestionNode, InputNode, InfoNode, OutcomeNode, HandoffNode)):
-            out.append(n.text)
-        if isinstance(n, InputNode):
-            out.append(n.reask)
-        if isinstance(n, QuestionNode):
-            out.extend(o.label for o in n.options)
-        return out
+        return node_texts(n)
 
     def check_graph(self, lf: LoadedFlow, nodes: dict[str, Node]) -> None:
         flow = lf.flow
@@ -221,6 +221,27 @@ class _Checker:
         for nid, n in nodes.items():
             if isinstance(n, BranchNode) and self._silent_cycle(nid, nodes):
                 self.add(lf, nid, "loop of branch/info nodes with no question in between")
+        if self.today is not None:
+            self.check_dates(lf, nodes, [e for e in entries if e in nodes], self.today)
+
+    def check_dates(self, lf: LoadedFlow, nodes: dict[str, Node], entries: list[str], today: dt.date) -> None:
+        """No node is reachable on a day its rule does not hold: today, and every day a rule changes."""
+        days = {today} | {d for d in _rule_dates(nodes.values()) if d > today}
+        for day in sorted(days):
+            for nid in sorted(_reachable_on(nodes, entries, day)):
+                n = nodes[nid]
+                if n.holds_on(day):
+                    continue
+                if day == today and n.valid_until is not None and n.valid_until < today:
+                    message = (f"its rule ended on {n.valid_until}, but it can still be reached today ({today}); "
+                               "switch it off with a branch on today, or remove it")
+                elif day == today:
+                    message = f"its rule holds from {n.valid_from}, but it can be reached today ({today})"
+                else:
+                    message = (f"can be reached on {day}, outside the dates of its rule "
+                               f"({n.valid_from or '…'} to {n.valid_until or '…'}); guard it with a branch on today")
+                self.add(lf, nid, message, lf.line_of("nodes", list(nodes).index(nid),
+                                                      "valid_until" if n.valid_until else "valid_from"))
 
     @staticmethod
     def _silent_cycle(start: str, nodes: dict[str, Node]) -> bool:
@@ -235,6 +256,71 @@ class _Checker:
             seen.add(cur)
             todo.extend(successors(nodes[cur]))
         return False
+
+
+def _may_hold(cond: Condition, day: dt.date) -> bool | None:
+    """Whether ``cond`` holds on ``day``: True, False, or None when it depends on the answers."""
+    if isinstance(cond, All):
+        verdicts = [_may_hold(c, day) for c in cond.all]
+        return False if False in verdicts else True if all(verdicts) else None
+    if isinstance(cond, Any_):
+        verdicts = [_may_hold(c, day) for c in cond.any]
+        return True if True in verdicts else False if all(v is False for v in verdicts) else None
+    if isinstance(cond, Not):
+        inner = _may_hold(cond.not_, day)
+        return None if inner is None else not inner
+    if not cond.today:
+        return None
+    return evaluate(cond, lambda _: None, lambda _: None, day)
+
+
+def _reachable_on(nodes: dict[str, Node], entries: list[str], day: dt.date) -> set[str]:
+    """Nodes some answers can reach on ``day``, following only the branch cases that can hold then."""
+    seen: set[str] = set()
+    todo = list(entries)
+    while todo:
+        cur = todo.pop()
+        if cur in seen or cur not in nodes:
+            continue
+        seen.add(cur)
+        node = nodes[cur]
+        if not isinstance(node, BranchNode):
+            todo.extend(successors(node))
+            continue
+        for case in node.cases:
+            verdict = _may_hold(case.when, day)
+            if verdict is not False:
+                todo.append(case.next)
+            if verdict is True:
+                break
+        else:
+            todo.append(node.default)
+    return seen
+
+
+def _condition_dates(cond: Condition) -> set[dt.date]:
+    if isinstance(cond, (All, Any_)):
+        return set().union(*(_condition_dates(c) for c in (cond.all if isinstance(cond, All) else cond.any)))
+    if isinstance(cond, Not):
+        return _condition_dates(cond.not_)
+    if not cond.today:
+        return set()
+    bounds = [cond.lt, cond.le, cond.gt, cond.ge, cond.equals, cond.not_equals]
+    return {d + dt.timedelta(days=k) for d in bounds if isinstance(d, dt.date) for k in (-1, 0, 1)}
+
+
+def _rule_dates(nodes: Iterable[Node]) -> set[dt.date]:
+    """Days on which something dated may change: a node's rule begins or ends, a branch on today flips."""
+    out: set[dt.date] = set()
+    for n in nodes:
+        if n.valid_from:
+            out |= {n.valid_from - dt.timedelta(days=1), n.valid_from}
+        if n.valid_until:
+            out |= {n.valid_until, n.valid_until + dt.timedelta(days=1)}
+        if isinstance(n, BranchNode):
+            for case in n.cases:
+                out |= _condition_dates(case.when)
+    return out
 
 
 def validate(flows: dict[str, LoadedFlow], *, contacts: set[str] | None = None, official: set[str] | None = None,

@@ -12,7 +12,7 @@ from typing import IO, Any
 
 import yaml
 
-FLOW_TEXT_KEYS = {"title", "text", "reask", "label"}
+FLOW_TEXT_KEYS = {"title", "text", "reask", "more", "label"}
 BUTTON_TAG = "button label: at most 40 characters"
 Extracted = tuple[int, str | None, str, list[str]]
 

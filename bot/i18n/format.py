@@ -9,17 +9,30 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent, get_currency_symbol, get_currency_unit_pattern
 
-from bot.engine.compute import Days, Hours, Money, Percent
+from bot.engine.compute import Days, DaysFromToday, Hours, Money, Percent
 from bot.i18n.catalogs import Translator
-from bot.i18n.texts import DAYS, WAIT_HOURS
+from bot.i18n.texts import DAYS, DAYS_AGO, IN_DAYS, TODAY, TOMORROW, WAIT_HOURS, YESTERDAY
 
 
 def babel_locale(lang: str) -> str:
     return "uz_Latn" if lang == "uz" else lang
 
 
+def _relative_day(days: int, lang: str, tr: Translator | None) -> str:
+    """'today', 'tomorrow', 'yesterday', 'in 5 days', '3 days ago', in the reader's language."""
+    named = {0: TODAY, 1: TOMORROW, -1: YESTERDAY}.get(days)
+    if named is not None:
+        return tr(named) if tr else named
+    forms = IN_DAYS if days > 0 else DAYS_AGO
+    count = abs(days)
+    template = tr.ngettext(forms[0], forms[1], count) if tr else forms[0] if count == 1 else forms[1]
+    return template.format(count=format_decimal(count, locale=babel_locale(lang)))
+
+
 def format_value(value: Any, lang: str, tr: Translator | None = None) -> str:
     loc = babel_locale(lang)
+    if isinstance(value, DaysFromToday):
+        return _relative_day(int(value), lang, tr)
     if isinstance(value, (Days, Hours)):
         forms = DAYS if isinstance(value, Days) else WAIT_HOURS
         count = format_decimal(int(value), locale=loc)

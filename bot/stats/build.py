@@ -6,13 +6,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
+from bot.engine.reference import ReferenceGap
 from bot.engine.registry import Registry
 from bot.i18n import texts
 from bot.i18n.catalogs import Translator
 from bot.stats.chart import weekly_png
 from bot.stats.export import Notes, csv_bytes, long_csv_bytes, xlsx_bytes
 from bot.stats.report import Breakdown, StatsService, week_of
-from db.models import utcnow
 
 STANDARD = (Breakdown("enquiries", ("flow",)), Breakdown("enquiries", ("flow", "language")),
             Breakdown("enquiries", ("month",)), Breakdown("enquiries", ("campaign",)),
@@ -29,26 +29,38 @@ async def export(service: StatsService, first: dt.date, last: dt.date, breakdown
     if fmt != "xlsx":
         raise ValueError("the format is csv or xlsx")
     tables = [(b, await service.table(first, last, b)) for b in breakdowns]
-    notes = Notes(first, last, service.k, utcnow(), await service.uncounted(first, last))
+    notes = Notes(first, last, service.k, service.clock.now(), await service.uncounted(first, last))
     return xlsx_bytes(tables, await service.cases(first, last), notes, tr)
 
 
 async def chart(service: StatsService, registry: Registry, first: dt.date, last: dt.date, tr: Translator) -> bytes:
     by_topic = await service.table(first, last, Breakdown("enquiries", ("week", "flow")))
     handoffs = await service.table(first, last, Breakdown("handoffs", ("week",)))
-    start = dt.datetime.combine(first, dt.time(), dt.UTC)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC)
+    start, end = service.clock.start_of(first), service.clock.start_of(last + dt.timedelta(days=1))
     minutes: dict[str, list[float]] = defaultdict(list)
     async with service.unit_of_work() as uow:
         for case in await uow.stats.cases(start, end):
             if case.first_response_at is not None:
                 opened = case.opened_at
-                minutes[week_of(opened.date())].append((case.first_response_at - opened).total_seconds() / 60)
+                waited = (case.first_response_at - opened).total_seconds() / 60
+                minutes[week_of(service.clock.date_of(opened))].append(waited)
     titles = {fid: tr(flow.title) for fid, flow in registry.flows.items()}
     return weekly_png(by_topic, handoffs, minutes, service.k, titles, tr)
 
 
-async def summary(service: StatsService, first: dt.date, last: dt.date, weeks: int, tr: Translator) -> str:
+async def summary(service: StatsService, first: dt.date, last: dt.date, weeks: int, tr: Translator,
+                  gap: ReferenceGap | None = None) -> str:
+    """The /stats text; with ``gap``, it also says which official values are missing from the table."""
+    text = await _summary(service, first, last, weeks, tr)
+    if gap is None:
+        return text
+    note = texts.REFERENCE_NEXT_YEAR_MISSING if gap.upcoming else texts.REFERENCE_YEAR_MISSING
+    filled = tr(note).format(file="content/reference.yaml", year=gap.year, names=", ".join(gap.names),
+                             latest=gap.latest)
+    return f"{text}\n\n{filled}"
+
+
+async def _summary(service: StatsService, first: dt.date, last: dt.date, weeks: int, tr: Translator) -> str:
     def shown(n: int) -> str:
         return str(n) if n >= service.k else f"<{service.k}"
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from bot.engine.events import Event, FlowStarted, Handoff, Outcome
 from bot.engine.registry import ENTRY_FLOW, MENU_FLOW, Registry
-from bot.engine.schema import QuestionNode
+from bot.engine.schema import DateRangesNode, QuestionNode
 from db.repositories.stats import StatsRepository
 
 Codebook = frozenset[tuple[str, str]]
@@ -24,7 +24,7 @@ def codebook(registry: Registry) -> Codebook:
     pairs: set[tuple[str, str]] = set()
     for flow in registry.flows.values():
         for node in flow.nodes:
-            if isinstance(node, QuestionNode):
+            if isinstance(node, (QuestionNode, DateRangesNode)):
                 for option in node.options:
                     pairs.update((k, str(v)) for k, v in option.set.items() if k in names)
     return frozenset(pairs)

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.engine.clock import Clock
 from bot.stats.suppression import Table, suppress
 from db.unit_of_work import UnitsOfWork
 
@@ -45,9 +46,11 @@ class CaseRow:
 
 
 class StatsService:
-    def __init__(self, unit_of_work: UnitsOfWork, categories: Sequence[str], k: int = 10):
+    def __init__(self, unit_of_work: UnitsOfWork, categories: Sequence[str], k: int, clock: Clock):
+        """``clock`` decides where a day begins: days are Kazakhstan's (``TIMEZONE``), as for the facts."""
         if k < MIN_K:
             raise ValueError(f"STATS_MIN_CELL must be at least {MIN_K}")
+        self.clock = clock
         self.unit_of_work = unit_of_work
         self.categories = tuple(categories)
         self.k = k
@@ -89,8 +92,7 @@ class StatsService:
         The median is over the cases themselves (not a median of per-category medians), and only
         shown when at least ``k`` cases were answered.
         """
-        start = dt.datetime.combine(first, dt.time(), dt.UTC)
-        end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC)
+        start, end = self.clock.start_of(first), self.clock.start_of(last + dt.timedelta(days=1))
         async with self.unit_of_work() as uow:
             found = await uow.stats.cases(start, end)
         minutes = [(c.first_response_at - c.opened_at).total_seconds() / 60
@@ -99,8 +101,7 @@ class StatsService:
 
     async def cases(self, first: dt.date, last: dt.date) -> list[CaseRow]:
         """Per case category: how many, and the median times (categories under k are hidden)."""
-        start = dt.datetime.combine(first, dt.time(), dt.UTC)
-        end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC)
+        start, end = self.clock.start_of(first), self.clock.start_of(last + dt.timedelta(days=1))
         async with self.unit_of_work() as uow:
             found = await uow.stats.cases(start, end)
         by_category: dict[str, list[tuple[float | None, float | None]]] = {}

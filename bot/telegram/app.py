@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.conversation.runtime import Runtime, open_runtime
 from bot.counselling.cases import CaseService, load_canned
 from bot.counselling.working_hours import WorkingHours
-from bot.engine.runner import Clock, system_today
+from bot.engine.clock import Clock
 from bot.i18n import texts
 from bot.i18n.languages import LANGUAGES
 from bot.privacy.pseudonyms import Pseudonymizer, load_or_create_secret
@@ -96,13 +96,13 @@ def _storage(settings: Settings, runtime: Runtime,
     return SQLStorage(runtime.unit_of_work, pseudonymize), PerUserIsolation()
 
 
-async def build_app(settings: Settings, today: Clock = system_today) -> App:
+async def build_app(settings: Settings, clock: Clock | None = None) -> App:
     if settings.bot_token is None or not settings.bot_token.get_secret_value():
         raise MissingToken(
             "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram, then put its token in .env "
             "(see .env.example) or the environment. To try the bot without Telegram, run 'make demo'."
         )
-    runtime = await open_runtime(settings, today)
+    runtime = await open_runtime(settings, clock)
     secret = settings.pseudonym_secret.get_secret_value() if settings.pseudonym_secret else None
     pseudonymize = Pseudonymizer(load_or_create_secret(secret, settings.data_dir / "pseudonym.key"))
     session = _session(settings)
@@ -116,7 +116,8 @@ async def build_app(settings: Settings, today: Clock = system_today) -> App:
     dispatcher["actions"] = actions
     dispatcher.update.middleware(ContextMiddleware(runtime.conversations, runtime.catalogs, pseudonymize, languages))
     categories = sorted({name for flow in runtime.registry.flows.values() for name in flow.stats})
-    dispatcher["stats"] = StatsService(runtime.unit_of_work, categories, settings.stats_min_cell)
+    dispatcher["stats"] = StatsService(runtime.unit_of_work, categories, settings.stats_min_cell, runtime.clock)
+    dispatcher["clock"] = runtime.clock
     dispatcher["stats_tr"] = runtime.catalogs.get(settings.stats_language)
     dispatcher["registry"] = runtime.registry
     dispatcher.include_router(admin.build_router(IsAdmin(settings.admin_ids, settings.admin_chat_id)))
@@ -150,7 +151,7 @@ def _escalation(settings: Settings, runtime: Runtime, bot: Bot, actions: Migrant
     sender = OutboxSender(Bot(settings.bot_token.get_secret_value(), session=_session(settings)),
                           runtime.unit_of_work, cases, limiter)
     runtime.unit_of_work.on_outbox_written(sender.wake)  # every commit that queues a message wakes it
-    hours = WorkingHours.parse(settings.working_hours, settings.working_days, settings.timezone)
+    hours = WorkingHours.parse(settings.working_hours, settings.working_days, runtime.clock)
     actions.escalation = Escalation(cases, hours, settings.expected_wait_hours, settings.case_retention_days)
     dispatcher["cases"] = cases
     dispatcher["group_tr"] = group_tr

@@ -95,3 +95,9 @@ class CaseAction(CallbackData, prefix="k"):
 class Canned(CallbackData, prefix="q"):
     case_id: int
     key: str
+
+
+class DaysPick(CallbackData, prefix="d"):
+    """/days in the counsellors' group: a citizenship code, or "count"."""
+
+    value: str

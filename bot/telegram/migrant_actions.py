@@ -26,7 +26,6 @@ from bot.i18n.languages import native_name
 from bot.telegram.callbacks import CaseConsent, Consent, Forget, SetLanguage
 from bot.telegram.middlewares.context import UpdateContext
 from bot.telegram.render import Outgoing, deliver, to_messages
-from db.models import utcnow
 from db.statuses import Urgency
 
 CAMPAIGN_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -153,13 +152,13 @@ class MigrantActions:
         await ctx.fsm.update_data(handoff=None)
         if case.urgency == Urgency.URGENT:
             text = tr(texts.CASE_ACK_URGENT).format(code=case.code)
-        elif self.escalation.hours.open_at(utcnow()):
+        elif self.escalation.hours.open_now():
             wait = format_value(Hours(self.escalation.expected_wait_hours), lang, tr)
             text = tr(texts.CASE_ACK).format(code=case.code, wait=wait)
         else:
             text = tr(texts.CASE_OFF_HOURS).format(code=case.code, hours=self.escalation.hours.describe())
         cards = self.presenter.cards(("emergency", "helpline"), tr) if case.urgency == Urgency.URGENT or \
-            not self.escalation.hours.open_at(utcnow()) else []
+            not self.escalation.hours.open_now() else []
         await self._edit_or_send(ctx, "\n\n".join([text, *cards]), None)
 
     async def relay(self, ctx: UpdateContext, message_id: int, reply_to: int | None) -> bool:

@@ -25,7 +25,6 @@ from bot.telegram.app import App, build_app
 from bot.telegram.health import add_routes, health_app
 from bot.telegram.intake.polling import ALLOWED_UPDATES, Poller, PollingStopped
 from bot.telegram.intake.webhook import check_secret, server_limits, webhook_app
-from db.models import utcnow
 
 log = logging.getLogger("jol")
 
@@ -48,7 +47,8 @@ def single_instance(lock_file: Path) -> Iterator[None]:
 
 async def _purge_daily(app: App, stop: asyncio.Event) -> None:
     while not stop.is_set():
-        result = await purge(app.runtime.unit_of_work, app.settings.conversation_retention_days, utcnow())
+        result = await purge(app.runtime.unit_of_work, app.settings.conversation_retention_days,
+                             app.runtime.clock.now())
         log.info("retention: deleted %d idle conversations, %d old states, %d handled updates",
                  result.conversations, result.fsm, result.updates)
         if app.cases is not None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.conversation.runtime import open_runtime
+from bot.engine.clock import Clock
 from bot.engine.inputs import Choose
 from tests.conftest import FIXED_TODAY
 
@@ -17,7 +18,7 @@ def settings(tmp_path: Path) -> Settings:
 
 
 async def test_two_identical_presses_at_once_make_one_transition(tmp_path: Path) -> None:
-    runtime = await open_runtime(settings(tmp_path), lambda: FIXED_TODAY)
+    runtime = await open_runtime(settings(tmp_path), Clock.fixed(FIXED_TODAY))
     try:
         reply = await runtime.conversations.start("k", "en")
         press = Choose(1, reply.state.step)  # "No" on the safety question, twice, from one message
@@ -31,7 +32,7 @@ async def test_two_identical_presses_at_once_make_one_transition(tmp_path: Path)
 
 
 async def test_a_consent_press_handled_again_does_not_reset_the_conversation(tmp_path: Path) -> None:
-    runtime = await open_runtime(settings(tmp_path), lambda: FIXED_TODAY)
+    runtime = await open_runtime(settings(tmp_path), Clock.fixed(FIXED_TODAY))
     try:
         async with runtime.unit_of_work() as uow:  # as stored by the intake
             await uow.inbox.add_many([(u, "k", "{}") for u in (10, 11, 12)])

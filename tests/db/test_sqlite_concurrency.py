@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from bot.config import Settings
 from bot.conversation.runtime import open_runtime
+from bot.engine.clock import Clock
 from bot.engine.inputs import Choose
 from db.connection import make_db_engine
 from db.migrate import upgrade
@@ -21,7 +22,7 @@ def settings(tmp_path: Path) -> Settings:
 
 
 async def test_fifty_concurrent_writers_on_sqlite_all_succeed(tmp_path: Path) -> None:
-    runtime = await open_runtime(settings(tmp_path), lambda: FIXED_TODAY)
+    runtime = await open_runtime(settings(tmp_path), Clock.fixed(FIXED_TODAY))
     try:
         async def one(i: int) -> None:
             key = f"user-{i}"

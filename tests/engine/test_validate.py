@@ -147,8 +147,8 @@ def test_stale_verified_on_is_a_warning_not_an_error(tmp_path: Path) -> None:
 
     report = check_flows(write_flows(tmp_path), ROOT / "content", today=dt.date(2027, 6, 1), stale_after_days=180)
     assert report.registry is not None
-    assert [w.node for w in report.warnings] == ["done"]
-    assert "days old; re-check" in str(report.warnings[0])
+    assert [w.node for w in report.warnings if w.subject is None] == ["done"]  # also: no 2027 official values
+    assert "days old; re-check" in str(report.warnings[-1])
 
 
 def test_shipped_flows_pass(registry: object) -> None:
@@ -166,4 +166,4 @@ def test_check_command_fails_with_locations_on_a_broken_copy(tmp_path: Path) -> 
     assert run.returncode == 1
     assert "work_permit.yaml:" in run.stderr and "node 'employer': points to unknown node 'has_permitt'" in run.stderr
     ok = subprocess.run([sys.executable, "-m", "bot", "check"], capture_output=True, text=True, cwd=ROOT)
-    assert ok.returncode == 0 and ok.stdout.startswith("ok: ") and " flows, " in ok.stdout
+    assert ok.returncode == 0 and ok.stdout.splitlines()[-1].startswith("ok: ") and " flows, " in ok.stdout

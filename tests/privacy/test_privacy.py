@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from bot.config import Settings
 from bot.conversation.runtime import open_runtime
+from bot.engine.clock import Clock
 from bot.logs import RedactTokens
 from bot.privacy.pseudonyms import Pseudonymizer
 from tests.conftest import FIXED_TODAY
@@ -54,7 +55,7 @@ async def test_idle_conversations_are_purged_after_the_retention_period(tmp_path
 
     from bot.privacy.retention import purge
 
-    runtime = await open_runtime(settings(tmp_path), lambda: FIXED_TODAY)
+    runtime = await open_runtime(settings(tmp_path), Clock.fixed(FIXED_TODAY))
     try:
         await runtime.conversations.start("old", "en")
         await runtime.conversations.start("recent", "en")

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
+from bot.engine.clock import Clock
 from bot.telegram.app import App, build_app
 
 from .session import RecordingSession
@@ -81,7 +82,7 @@ async def app(tmp_path: Path) -> AsyncIterator[App]:
     settings = Settings(bot_token="123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz",
                         database_url=f"sqlite+aiosqlite:///{tmp_path}/jol.sqlite", data_dir=tmp_path,
                         pseudonym_secret="test-secret-of-enough-length", _env_file=None)  # type: ignore[call-arg]
-    built = await build_app(settings, lambda: TODAY)
+    built = await build_app(settings, Clock.fixed(TODAY))
     built.bot.session = RecordingSession()
     yield built
     await built.close()

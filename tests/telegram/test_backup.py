@@ -9,6 +9,7 @@ import pytest
 
 from bot.cli.main import main
 from bot.config import Settings
+from bot.engine.clock import Clock
 from bot.telegram.app import App, build_app
 
 from .conftest import TODAY, Migrant
@@ -48,7 +49,7 @@ async def test_a_restored_backup_resumes_the_conversation(app: App, session: Rec
     settings = Settings(bot_token="123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz",
                         database_url=f"sqlite+aiosqlite:///{restored_dir}/jol.sqlite", data_dir=restored_dir,
                         pseudonym_secret=SECRET, _env_file=None)  # type: ignore[call-arg]
-    restored = await build_app(settings, lambda: TODAY)
+    restored = await build_app(settings, Clock.fixed(TODAY))
     try:
         restored.bot.session = fresh = RecordingSession()
         again = Migrant(restored, fresh, user_id=7301, language_code="en")

@@ -41,7 +41,7 @@ async def test_russian_walk_to_the_work_permit_outcome(app: App, session: Record
     await m.press_button("Нет")
     outcome = session.texts()[-1]
     assert "17\xa0300\xa0₸" in outcome
-    assert "Проверено: 26 ноября 2026" in outcome
+    assert "Проверено: 1 декабря 2026" in outcome
     labels = [b.text for row in session.last_markup().inline_keyboard for b in row]
     assert "Поговорить с консультантом" in labels or any("консультант" in label for label in labels)
 

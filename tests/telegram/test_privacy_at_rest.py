@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
+from bot.engine.clock import Clock
 from bot.telegram.app import App, build_app
 
 from .conftest import TODAY, Migrant
@@ -23,7 +24,7 @@ async def private_app(tmp_path: Path) -> AsyncIterator[App]:
     settings = Settings(bot_token="123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz",
                         database_url=f"sqlite+aiosqlite:///{data}/jol.sqlite", data_dir=data,
                         pseudonym_secret="test-secret-of-enough-length", _env_file=None)  # type: ignore[call-arg]
-    built = await build_app(settings, lambda: TODAY)
+    built = await build_app(settings, Clock.fixed(TODAY))
     built.bot.session = RecordingSession()
     yield built
     await built.close()

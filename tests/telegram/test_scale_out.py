@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bot.config import Settings
+from bot.engine.clock import Clock
 from bot.telegram.app import build_app
 from tests.services import postgres_database, redis_database
 
@@ -19,7 +20,7 @@ async def test_a_conversation_on_postgresql_and_redis(tmp_path: Path) -> None:
         settings = Settings(bot_token="123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz", database_url=pg_url,
                             redis_url=redis_url, data_dir=tmp_path, pseudonym_secret="test-secret-of-enough-length",
                             _env_file=None)  # type: ignore[call-arg]
-        app = await build_app(settings, lambda: TODAY)
+        app = await build_app(settings, Clock.fixed(TODAY))
         session = RecordingSession()
         app.bot.session = session
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import zipfile
@@ -14,6 +15,7 @@ from aiogram.methods import SendDocument, SendPhoto
 from sqlalchemy import text
 
 from bot.config import Settings
+from bot.engine.clock import Clock
 from bot.logs import quiet_libraries
 from bot.stats import build
 from bot.stats.report import Breakdown
@@ -32,7 +34,7 @@ async def stats_app(tmp_path: Path) -> AsyncIterator[App]:
                         database_url=f"sqlite+aiosqlite:///{tmp_path}/jol.sqlite", data_dir=tmp_path,
                         pseudonym_secret="test-secret-of-enough-length", admin_ids=[ADMIN], stats_min_cell=5,
                         _env_file=None)  # type: ignore[call-arg]
-    built = await build_app(settings, lambda: TODAY)
+    built = await build_app(settings, Clock.fixed(TODAY))
     built.bot.session = RecordingSession()
     yield built
     await built.close()
@@ -46,9 +48,11 @@ async def walk(m: Migrant, counted: bool = True, campaign: str | None = None) ->
     await m.press_button("I work or live in Kazakhstan")
     await m.press_button("Registration and stay")
     await m.press_button("Tajikistan")
-    await m.press_button("No")
+    await m.press_button("None of these")
     await m.send(CANARY)  # free text where a date is expected
     await m.send("20.11.2026")
+    await m.send(CANARY)  # and where earlier visits are expected
+    await m.press_button("No other visits")
     await m.press_button("No")
 
 
@@ -164,3 +168,19 @@ async def test_a_period_out_of_range_gets_a_clear_refusal(stats_app: App, comman
     await Migrant(stats_app, session, user_id=ADMIN, language_code="en").send(command)
     assert "The period must be" in session.texts()[-1]
     assert not [r for r in session.requests if isinstance(r, (SendDocument, SendPhoto))]
+
+
+async def test_stats_summary_says_next_years_official_values_are_missing(tmp_path: Path) -> None:
+    settings = Settings(bot_token="123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz",
+                        database_url=f"sqlite+aiosqlite:///{tmp_path}/jol.sqlite", data_dir=tmp_path,
+                        pseudonym_secret="test-secret-of-enough-length", admin_ids=[ADMIN], stats_min_cell=5,
+                        stats_language="ru", _env_file=None)  # type: ignore[call-arg]
+    app = await build_app(settings, Clock.fixed(dt.date(2026, 12, 1)))  # no 2027 MRP in content/reference.yaml
+    app.bot.session = session = RecordingSession()
+    try:
+        await Migrant(app, session, user_id=ADMIN, language_code="en").send("/stats")
+    finally:
+        await app.close()
+    photo = next(r for r in session.requests if isinstance(r, SendPhoto))
+    assert "Официальные значения на 2027 год (min_wage, mrp) ещё не внесены" in (photo.caption or "")
+    assert "по значениям 2026 года" in (photo.caption or "")

@@ -45,15 +45,16 @@ class IsAdmin(Filter):
         return False
 
 
-def _period(command: CommandObject | None) -> tuple[dt.date, dt.date] | None:
-    """`/export 2026-01-01 2026-03-31`, or the last 12 weeks; None for a period that cannot be
-    reported (reversed, or so long that weeks and dates around it overflow: 0001-01-01 9999-12-31)."""
+def _period(command: CommandObject | None, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """`/export 2026-01-01 2026-03-31`, or the last 12 weeks up to today (in Kazakhstan); None for a
+    period that cannot be reported (reversed, or so long that weeks and dates around it overflow:
+    0001-01-01 9999-12-31)."""
     parts = (command.args or "").split() if command else []
     try:
-        last = dt.date.fromisoformat(parts[1]) if len(parts) > 1 else dt.date.today()
+        last = dt.date.fromisoformat(parts[1]) if len(parts) > 1 else today
         first = dt.date.fromisoformat(parts[0]) if parts else last - dt.timedelta(weeks=PERIOD_WEEKS)
     except ValueError:
-        last = dt.date.today()
+        last = today
         first = last - dt.timedelta(weeks=PERIOD_WEEKS)
     if first > last or (last - first).days > LONGEST_PERIOD_YEARS * 366 or first.year < 2000 or last.year > 2999:
         return None
@@ -65,7 +66,7 @@ async def _refuse_period(message: Message, stats_tr: Translator) -> None:
 
 
 async def export(message: Message, command: CommandObject, stats: StatsService, stats_tr: Translator) -> None:
-    period = _period(command)
+    period = _period(command, stats.clock.today())
     if period is None:
         await _refuse_period(message, stats_tr)
         return
@@ -77,12 +78,13 @@ async def export(message: Message, command: CommandObject, stats: StatsService, 
 
 async def summary(message: Message, command: CommandObject, stats: StatsService, stats_tr: Translator,
                   registry: Registry) -> None:
-    period = _period(command)
+    period = _period(command, stats.clock.today())
     if period is None:
         await _refuse_period(message, stats_tr)
         return
     first, last = period
-    text = await build.summary(stats, first, last, (last - first).days // 7, stats_tr)
+    text = await build.summary(stats, first, last, (last - first).days // 7, stats_tr,
+                               registry.reference.gap(stats.clock.today()))
     png = await build.chart(stats, registry, first, last, stats_tr)
     await message.reply_photo(BufferedInputFile(png, filename="jol-weekly.png"), caption=text[:1024])
 

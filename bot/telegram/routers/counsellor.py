@@ -18,6 +18,7 @@ from bot.i18n.catalogs import Translator
 from bot.telegram.callbacks import Canned
 from bot.telegram.callbacks import CaseAction as CaseActionButton
 from bot.telegram.middlewares.counsellors_only import CounsellorsOnly
+from bot.telegram.routers import days
 
 RELAYED = {ContentType.TEXT, ContentType.PHOTO, ContentType.DOCUMENT, ContentType.VOICE, ContentType.VIDEO,
            ContentType.AUDIO, ContentType.STICKER, ContentType.LOCATION, ContentType.ANIMATION,
@@ -148,6 +149,7 @@ def build_router(group_id: int, group_tr: Translator) -> Router:
         observer.middleware(guard)
     router.message.register(case_command, Command(*ACTIONS))
     router.message.register(help_, Command("help"))
+    days.register(router)
     router.message.register(note, Command("note"))
     router.message.register(note, F.text.startswith(NOTE_MARKERS[1]) | F.caption.startswith(NOTE_MARKERS[1]))
     router.message.register(relay, F.message_thread_id, F.content_type.in_(RELAYED))

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from bot.engine.contacts import ContactCard
 from bot.engine.loader import LoadedFlow
 from bot.engine.problems import Problem
-from bot.engine.schema import HandoffNode, InfoNode, InputNode, OutcomeNode, QuestionNode
+from bot.engine.schema import HandoffNode, Node, OutcomeNode, node_texts
 
 # "free" as a word of its own: not "visa-free", "toll-free" or "free-text".
 FREE = re.compile(r"(?<![\w-])free(?![\w-])", re.IGNORECASE)
@@ -85,13 +85,8 @@ def states_facts(text: str, allowed_numbers: Iterable[str] = ()) -> str | None:
     return found.group(0) if found else None
 
 
-def _texts(node: object) -> list[str]:
-    out: list[str] = []
-    if isinstance(node, (QuestionNode, InputNode, InfoNode, OutcomeNode, HandoffNode)):
-        out.append(node.text)
-    if isinstance(node, QuestionNode):
-        out.extend(o.label for o in node.options)
-    return out
+def _texts(node: Node) -> list[str]:
+    return node_texts(node)
 
 
 def check_claims(flows: dict[str, LoadedFlow], cards: dict[str, ContactCard], contacts_file: str) -> list[Problem]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from bot.engine.graph import describe
 from bot.engine.schema import (
     BranchNode,
+    DateRangesNode,
     Flow,
     GotoNode,
     HandoffNode,
@@ -95,6 +96,9 @@ def build_graph(flow: Flow, anchor: str = "e") -> Graph:
     for n in flow.nodes:
         if isinstance(n, QuestionNode):
             box(n.id, "question", n.text)
+            g.edges.extend(Edge(n.id, o.next, o.label) for o in n.options)
+        elif isinstance(n, DateRangesNode):
+            box(n.id, "input", f"{n.text} (date ranges)")
             g.edges.extend(Edge(n.id, o.next, o.label) for o in n.options)
         elif isinstance(n, InputNode):
             box(n.id, "input", f"{n.text} ({n.input})")

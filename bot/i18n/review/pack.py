@@ -26,6 +26,7 @@ from bot.engine.graph import describe
 from bot.engine.registry import Registry
 from bot.engine.schema import (
     BranchNode,
+    DateRangesNode,
     Flow,
     HandoffNode,
     InfoNode,
@@ -165,6 +166,11 @@ def build_pack(registry: Registry, locales_dir: Path, lang: str, today: dt.date,
                 entries.append(Entry(n.text, "question", n.id, tr(n.text), anchor, _validity(n)))
                 entries.extend(Entry(o.label, "option", f"{n.id} → {o.next}", tr(o.label), None, _validity(o))
                                for o in n.options)
+            elif isinstance(n, DateRangesNode):
+                entries.append(Entry(n.text, "typed date ranges", n.id, tr(n.text), anchor, _validity(n)))
+                entries.append(Entry(n.more, "after each range", n.id, tr(n.more)))
+                entries.append(Entry(n.reask, "asked again", n.id, tr(n.reask)))
+                entries.extend(Entry(o.label, "option", f"{n.id} → {o.next}", tr(o.label)) for o in n.options)
             elif isinstance(n, InputNode):
                 entries.append(Entry(n.text, f"typed {n.input}", n.id, tr(n.text), anchor, _validity(n)))
                 entries.append(Entry(n.reask, "asked again", n.id, tr(n.reask)))

@@ -21,7 +21,7 @@ from bot.engine.reference import ReferenceTable
 from bot.engine.registry import Registry
 from bot.engine.runner import Engine
 from bot.i18n.catalogs import Catalogs
-from bot.i18n.format import format_value
+from bot.i18n.format import fill, format_value
 from bot.i18n.languages import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,7 +125,7 @@ async def test_statistics_record_kazakhstans_day(tmp_path: Path) -> None:
     try:
         await runtime.conversations.start("k", "en")
         await runtime.conversations.handle("k", Jump("stay"), "en")  # a topic opened: one fact
-        async with runtime.db.connect() as conn:
+        async with runtime.db_engine.connect() as conn:
             days = {r[0] for r in (await conn.execute(text("select day from enquiry_facts"))).all()}
     finally:
         await runtime.close()
@@ -140,3 +140,9 @@ def test_official_values_missing_for_next_year_are_flagged_from_1_december() -> 
     assert (december.year, december.latest, "mrp" in december.names) == (2027, 2026, True)
     january = table.gap(dt.date(2027, 1, 15))
     assert january is not None and not january.upcoming and january.year == 2027
+
+
+def test_a_russian_date_at_the_end_of_a_sentence_has_one_full_stop() -> None:
+    ru = Catalogs(ROOT / "content" / "locales").get("ru")
+    assert fill("Последний день: {day}.", {"day": dt.date(2026, 12, 9)}, ru) == "Последний день: 9 декабря 2026\u202fг."
+    assert fill("До {day} (через {n}).", {"day": dt.date(2026, 12, 9), "n": 5}, ru) == "До 9 декабря 2026\u202fг. (через 5)."

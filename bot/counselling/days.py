@@ -15,7 +15,7 @@ from bot.engine.inputs import parse_date, parse_date_range
 from bot.engine.stay_calc import EAEU, StayResult, Visit
 from bot.i18n import texts
 from bot.i18n.catalogs import Translator
-from bot.i18n.format import format_value
+from bot.i18n.format import fill
 
 CITIZENSHIPS = ("uz", "tj", "kg", "ru", "by", "am", "other")  # what counsellors choose from
 COUNTRY_NAMES = {"uz": texts.COUNTRY_UZ, "tj": texts.COUNTRY_TJ, "kg": texts.COUNTRY_KG, "ru": texts.COUNTRY_RU,
@@ -50,21 +50,15 @@ def read_citizenship(text: str) -> str:
 def describe(result: StayResult, citizenship: str, entry: dt.date, visits: Sequence[Visit], today: dt.date,
              tr: Translator) -> str:
     """The result for a counsellor, with the facts it was counted from."""
-    def date(day: dt.date) -> str:
-        return format_value(day, tr.lang, tr)
-
-    def days(n: int) -> str:
-        return format_value(Days(n), tr.lang, tr)
-
-    lines = [tr(texts.DAYS_RESULT_USED).format(days=days(result.days_used), today=date(today))]
+    lines = [fill(tr(texts.DAYS_RESULT_USED), {"days": Days(result.days_used), "today": today}, tr)]
     if result.last_day is not None:
-        lines.append(tr(texts.DAYS_RESULT_LAST_DAY).format(date=date(result.last_day)))
+        lines.append(fill(tr(texts.DAYS_RESULT_LAST_DAY), {"date": result.last_day}, tr))
     else:
-        lines.append(tr(texts.DAYS_RESULT_OVER).format(days=days(result.days_over)))
+        lines.append(fill(tr(texts.DAYS_RESULT_OVER), {"days": Days(result.days_over)}, tr))
     if citizenship in EAEU:
         lines.append(tr(texts.DAYS_RESULT_EAEU))
     elif result.last_day_without_registration is not None:
-        lines.append(tr(texts.DAYS_RESULT_UNREGISTERED).format(date=date(result.last_day_without_registration)))
+        lines.append(fill(tr(texts.DAYS_RESULT_UNREGISTERED), {"date": result.last_day_without_registration}, tr))
     listed = ", ".join(f"{v.entry:%d.%m.%Y}-{v.exit:%d.%m.%Y}" for v in sorted(visits)) or "—"
     lines.append(tr(texts.DAYS_RESULT_FROM).format(country=tr(COUNTRY_NAMES[citizenship]),
                                                    entry=f"{entry:%d.%m.%Y}", visits=listed))

@@ -72,7 +72,15 @@ def format_money(amount: int, currency: str, loc: str) -> str:
 
 
 def fill(template: str, params: dict[str, Any], tr: Translator) -> str:
-    """Fill a translated template's placeholders with values formatted for the reader."""
+    """Fill a translated template's placeholders with values formatted for the reader.
+
+    A value that ends in a full stop (a Russian date: "9 декабря 2026 г.") takes the place of the
+    sentence's own full stop, so no text ends in "г..".
+    """
     if not params:
         return template
-    return template.format(**{k: format_value(v, tr.lang, tr) for k, v in params.items()})
+    values = {k: format_value(v, tr.lang, tr) for k, v in params.items()}
+    for name, shown in values.items():
+        if shown.endswith("."):
+            template = template.replace(f"{{{name}}}.", f"{{{name}}}")
+    return template.format(**values)

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.engine.clock import Clock
 from bot.engine.stay_calc import Visit, calculate
-from tests.fake_telegram import FakeTelegram
+from fakegram import FakeTelegram
 
 from .inprocess import GROUP_ID, running
 from .test_counsellors import Counsellor, group_messages

@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.conversation.runtime import Runtime, open_runtime
 from bot.engine.alarms import AlarmMatcher, load_alarms, parse_pattern
 from bot.engine.clock import Clock
-from bot.engine.events import RedFlag, Suggestions
+from bot.engine.events import CounsellorRequested, RedFlag, Suggestions
 from bot.engine.inputs import Jump, Nav, Text
 from bot.engine.normalize import fold
 from bot.engine.registry import Registry
@@ -191,7 +191,7 @@ async def test_an_emergency_typed_at_any_step_brings_help_lines_and_a_counsellor
     assert isinstance(flag, RedFlag) and flag.about == about
     screen = runtime.presenter.screens([flag], runtime.catalogs.get(lang))[0]
     assert screen.urgent and "112" in screen.text
-    assert any(b.action == Nav("counsellor") for b in screen.options)
+    assert [b.action for b in screen.options] == [Nav("counsellor_urgent")]
     assert reply.state.node == "document"  # the conversation stays where it was
 
 
@@ -205,7 +205,30 @@ async def test_an_emergency_offers_its_own_topic_first_or_none(runtime: Runtime)
     assert not any(isinstance(e, Suggestions) for e in reply.events)  # no unrelated topics, only help
 
 
+async def test_the_counsellor_an_emergency_offers_sees_an_urgent_case(runtime: Runtime) -> None:
+    await runtime.conversations.start("k", "ru")
+    reply = await runtime.conversations.handle("k", Text("меня задержала полиция"), "ru")
+    button = runtime.presenter.screens(reply.events, runtime.catalogs.get("ru"))[0].options[0]
+    reply = await runtime.conversations.handle("k", button.action, "ru")
+    asked = next(e for e in reply.events if isinstance(e, CounsellorRequested))
+    assert asked.urgent
+    # A court date is serious but not a matter of minutes: an ordinary request (brief D.4).
+    reply = await runtime.conversations.handle("k", Text("меня вызвали в суд"), "ru")
+    flag = next(e for e in reply.events if isinstance(e, RedFlag))
+    assert not flag.urgent
+    assert [b.action for b in runtime.presenter.screens([flag], runtime.catalogs.get("ru"))[0].options] == \
+        [Nav("counsellor")]
+
+
 def test_every_alarm_topic_is_a_topic(registry: Registry) -> None:
     data = yaml.safe_load((ROOT / "content" / "search.yaml").read_text(encoding="utf-8"))
     for alarm in load_alarms(data["alarms"], data["alarm_words"]):
         assert alarm.topic is None or alarm.topic in registry.flows, alarm.name
+
+
+def test_the_urgent_counsellor_button_survives_the_telegram_callback_data() -> None:
+    from bot.telegram.callbacks import Go, engine_button
+
+    packed = engine_button(Nav("counsellor_urgent"), 7).pack()
+    assert len(packed.encode()) <= 64  # Telegram's limit for callback data
+    assert Go.unpack(packed).to_input() == Nav("counsellor_urgent", 7)

@@ -108,7 +108,8 @@ class Presenter:
                 parts = [tr(texts.RED_FLAG_LEGAL), *self._cards(("emergency",), tr)]
             else:
                 parts = [tr(texts.RED_FLAG), *self._cards(("emergency", "helpline"), tr)]
-            return Screen("\n\n".join(parts), [Button(tr(texts.COUNSELLOR), Nav("counsellor"))], urgent=True)
+            ask = Nav("counsellor_urgent" if ev.urgent else "counsellor")
+            return Screen("\n\n".join(parts), [Button(tr(texts.COUNSELLOR), ask)], urgent=True)
         return None  # FlowStarted, CounsellorRequested: the front end acts on them, nothing to show
 
     @staticmethod

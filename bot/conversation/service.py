@@ -100,7 +100,7 @@ class ConversationService:
         alarm = self.index.alarm(text)
         found = [h.flow for h in self.index.suggest(text)]
         if alarm is not None:
-            extra.append(RedFlag(alarm.about))
+            extra.append(RedFlag(alarm.about, alarm.urgent))
             if not alarm.suggest:
                 found = []
             elif alarm.topic in flows:  # the topic for this emergency first (detention for "задержали")

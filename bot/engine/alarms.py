@@ -67,6 +67,7 @@ class Alarm:
     patterns: tuple[Pattern, ...]
     topic: str | None = None  # the topic offered first (detention for "меня задержали")
     suggest: bool = True  # False: offer no topics, only the help lines and a counsellor
+    urgent: bool = True  # the counsellor it offers sees the case as urgent
 
 
 def _stem_matches(stem: str, token: str, exact: bool) -> bool:
@@ -134,7 +135,7 @@ def load_alarms(data: Mapping[str, Any] | None, groups: Mapping[str, list[str]] 
             raise ValueError(f"alarm {name!r} has no patterns")
         topic = spec.get("topic")
         out.append(Alarm(str(name), about, patterns, None if topic in (None, "none") else str(topic),
-                         suggest=topic != "none"))
+                         suggest=topic != "none", urgent=bool(spec.get("urgent", True))))
     return out
 
 

@@ -132,11 +132,16 @@ class Handoff(Event):
 
 @dataclass(frozen=True)
 class CounsellorRequested(Event):
-    """The migrant asked for a person (the navigation button), from ``flow``/``node``."""
+    """The migrant asked for a person (the navigation button), from ``flow``/``node``.
+
+    ``urgent`` when they asked from the help offered after typing an emergency (held by the
+    police, beaten, a child in trouble): the case is then marked urgent.
+    """
 
     kind: ClassVar[str] = "counsellor_requested"
     flow: str
     node: str
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -173,3 +178,4 @@ class RedFlag(Event):
 
     kind: ClassVar[str] = "red_flag"
     about: str = "danger"
+    urgent: bool = True  # the counsellor button it offers opens an urgent case

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal, Union
 
-NavAction = Literal["back", "menu", "restart", "counsellor", "repeat"]
+NavAction = Literal["back", "menu", "restart", "counsellor", "counsellor_urgent", "repeat"]
 
 
 @dataclass(frozen=True)

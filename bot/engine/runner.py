@@ -134,8 +134,8 @@ class Engine:
         if inp.action == "repeat":
             events.extend(self.show(state))
             return state, events
-        if inp.action == "counsellor":
-            events.append(CounsellorRequested(state.flow, node.id))
+        if inp.action in ("counsellor", "counsellor_urgent"):
+            events.append(CounsellorRequested(state.flow, node.id, urgent=inp.action == "counsellor_urgent"))
             return state, events
         if inp.action == "back":
             if not state.history:

@@ -130,7 +130,7 @@ class MigrantActions:
         if case is not None:
             await self.bot.send_message(chat_id=ctx.chat_id, text=tr(texts.CASE_ALREADY_OPEN).format(code=case.code))
             return
-        urgent = isinstance(event, Handoff) and event.urgency == "urgent"
+        urgent = event.urgency == "urgent" if isinstance(event, Handoff) else event.urgent
         category = event.category if isinstance(event, Handoff) else "user_request"
         await ctx.fsm.update_data(handoff={"flow": event.flow, "node": event.node, "category": category,
                                          "urgency": Urgency.URGENT if urgent else Urgency.NORMAL,

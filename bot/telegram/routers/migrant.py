@@ -114,7 +114,8 @@ def build_router() -> Router:
     router.message.register(forget, Command("forget"))
     router.callback_query.register(forget_answer, Forget.filter())
     router.callback_query.register(press, Pick.filter())
-    router.callback_query.register(press, Go.filter(F.action.in_({"back", "menu", "restart", "counsellor"})))
+    router.callback_query.register(press, Go.filter(F.action.in_({"back", "menu", "restart", "counsellor",
+                                                                  "counsellor_urgent"})))
     router.callback_query.register(press, OpenFlow.filter())
     router.callback_query.register(case_consent, CaseConsent.filter())
     router.callback_query.register(rate, Rate.filter())

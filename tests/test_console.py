@@ -56,3 +56,26 @@ def test_graph_prints_mermaid() -> None:
     assert run.stdout.startswith("flowchart TD")
     assert 'citizenship -- "Uzbekistan" --> visa_free' in run.stdout
     assert 'permit_check -- "days_to_expiry < 0" --> permit_expired' in run.stdout
+
+
+def test_console_starts_by_asking_the_language_like_telegram(tmp_path: Path) -> None:
+    env_lang = "DEFAULT_LANGUAGE"
+    env = dict(os.environ, DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/console.sqlite", **{env_lang: "ru"})
+    run = subprocess.run([sys.executable, "-m", "bot", "console", "--today", "2026-11-26"], input="klingon\n7\n2\n",
+                         capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    assert out.startswith("Выберите язык:\n  1. ✓ Русский\n")  # the default first, as Telegram offers the guess
+    assert "  7. English" in out
+    assert out.count("Выберите язык:") == 2  # an answer that is no language asks again
+    assert "Are you in danger now" in out and "Who is asking?" in out  # then English, from the start
+
+
+def test_console_numbers_the_buttons_at_the_end_of_a_topic(tmp_path: Path) -> None:
+    # English; not in danger; working in Kazakhstan; work permit; Uzbekistan; ... an answer.
+    run = console(tmp_path, "2\n1\n1\n2\n1\n2\n2\n", "--lang", "en")
+    assert run.returncode == 0, run.stderr
+    end = run.stdout.split("Rules change, so check with a counsellor or the official source.", 1)[1]
+    assert end.startswith("\n  1. « Back\n  2. Menu\n  3. Talk to a counsellor\n")
+    assert "use the buttons below" not in end.casefold()
+    assert "What is your question about?" in end  # "2" opened the menu

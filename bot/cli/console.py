@@ -12,7 +12,7 @@ from bot.cli.common import clock_from, iso_date, settings_from
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("console", help="chat with the bot in the terminal (no Telegram needed)")
-    p.add_argument("--lang", help="ru, uz, uz_Cyrl, tg, ky, kk or en")
+    p.add_argument("--lang", help="ru, uz, uz_Cyrl, tg, ky, kk or en (without it, the demo asks, as Telegram does)")
     p.add_argument("--today", type=iso_date, help="pretend today is this date (YYYY-MM-DD; default: today in TIMEZONE)")
     p.add_argument("--database-url", help="SQLAlchemy URL (default: DATABASE_URL or data/jol.sqlite)")
     p.add_argument("--flows", help="folder of flow files")
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         except FlowError as exc:
             print(f"the flows have problems; run 'python -m bot check':\n{exc}", file=sys.stderr)
             return 1
-        return await run_console(runtime, lang)
+        return await run_console(runtime, lang, ask_language=args.lang is None)
 
     try:
         return asyncio.run(main())

@@ -55,12 +55,13 @@ def read(data: bytes) -> list[dict[str, str]]:
 
 async def test_csv_without_by_is_one_long_table_of_every_breakdown(sessions: async_sessionmaker[AsyncSession]) -> None:
     await add_facts(sessions)
-    service = StatsService(UnitsOfWork(sessions), [], K, Clock.for_zone("Asia/Almaty"))
+    # "asker" is an answer category the standard breakdowns use
+    service = StatsService(UnitsOfWork(sessions), ["asker"], K, Clock.for_zone("Asia/Almaty"))
     tr = Catalogs(ROOT / "content/locales").get("en")
     data = await build.export(service, DAY, DAY, list(build.STANDARD), "csv", tr)
     rows = read(data)
-    assert list(rows[0]) == ["breakdown", "flow", "language", "month", "campaign", "node", "urgency", "measure",
-                             "count"]
+    assert list(rows[0]) == ["breakdown", "flow", "language", "month", "campaign", "node", "urgency", "asker",
+                             "measure", "count"]
     assert {r["breakdown"] for r in rows} == {b.name for b in build.STANDARD}
     by_flow_lang = {(r["flow"], r["language"]): r["count"] for r in rows
                     if r["breakdown"] == "enquiries by flow, language"}
@@ -85,7 +86,7 @@ async def test_csv_without_by_is_one_long_table_of_every_breakdown(sessions: asy
     assert {(r["flow"], r["urgency"], r["count"]) for r in handoffs} >= {("stay", "normal", "6")}
     # Columns a breakdown does not use are empty, and every row has every column.
     assert all(r["language"] == "" for r in rows if r["breakdown"] == "enquiries by flow")
-    assert all(len(r) == 9 and None not in r for r in rows)
+    assert all(len(r) == 10 and None not in r for r in rows)
 
 
 @pytest.mark.slow

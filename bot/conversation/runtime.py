@@ -13,7 +13,7 @@ import yaml
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
-from bot.conversation.screens import Presenter
+from bot.conversation.screens import DateInputs, Presenter
 from bot.conversation.service import ConversationService
 from bot.engine.alarms import load_alarms
 from bot.engine.clock import Clock
@@ -107,6 +107,7 @@ async def open_runtime(settings: Settings, clock: Clock | None = None) -> Runtim
     db_engine = make_db_engine(settings.database_url)
     await upgrade(db_engine)
     unit_of_work = UnitsOfWork.over(db_engine)
-    return Runtime(settings, registry, engine, catalogs, Presenter(registry.contacts), db_engine, unit_of_work,
+    presenter = Presenter(registry.contacts, DateInputs(registry, engine.today))
+    return Runtime(settings, registry, engine, catalogs, presenter, db_engine, unit_of_work,
                    ConversationService(engine, unit_of_work, catalogs, index, StatsRecorder.for_registry(registry)),
                    index, clock)

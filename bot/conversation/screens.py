@@ -8,6 +8,7 @@ there, numbered lines here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -26,6 +27,8 @@ from bot.engine.events import (
     Suggestions,
 )
 from bot.engine.inputs import Choose, Jump, Nav
+from bot.engine.registry import Registry
+from bot.engine.schema import InputNode
 from bot.i18n import texts
 from bot.i18n.catalogs import Translator
 from bot.i18n.format import fill, format_value
@@ -39,6 +42,18 @@ class Button:
     action: ButtonAction
 
 
+@dataclass(frozen=True)
+class DatePicker:
+    """A date question's calendar: the days it accepts (None: no limit that way), and today."""
+
+    today: dt.date
+    earliest: dt.date | None = None
+    latest: dt.date | None = None
+
+    def accepts(self, day: dt.date) -> bool:
+        return (self.earliest is None or day >= self.earliest) and (self.latest is None or day <= self.latest)
+
+
 @dataclass
 class Screen:
     text: str
@@ -46,6 +61,7 @@ class Screen:
     nav: list[Button] = field(default_factory=list)
     urgent: bool = False
     kind: Literal["message", "handoff", "outcome"] = "message"
+    calendar: DatePicker | None = None  # a date is asked: a front end may offer a calendar
 
 
 _NOTICES = {
@@ -56,9 +72,27 @@ _NOTICES = {
 }
 
 
+class DateInputs:
+    """The limits of each date question (its ``past_days`` and ``allow_future``), for calendars."""
+
+    def __init__(self, registry: Registry, today: Callable[[], dt.date]):
+        self.registry = registry
+        self.today = today
+
+    def picker(self, flow: str, node: str) -> DatePicker | None:
+        found = self.registry.flows.get(flow)
+        question = found.node(node) if found is not None else None
+        if not isinstance(question, InputNode) or question.input != "date":
+            return None
+        today = self.today()
+        earliest = today - dt.timedelta(days=question.past_days) if question.past_days else None
+        return DatePicker(today, earliest, None if question.allow_future else today)
+
+
 class Presenter:
-    def __init__(self, contacts: dict[str, ContactCard]):
+    def __init__(self, contacts: dict[str, ContactCard], date_inputs: DateInputs | None = None):
         self.contacts = contacts
+        self.date_inputs = date_inputs
 
     def screens(self, events: list[Event], tr: Translator, *, at_start: bool = False) -> list[Screen]:
         """Screens for ``events``; the last one carries the navigation buttons."""
@@ -83,7 +117,8 @@ class Presenter:
                           [Button(tr(label), Choose(i)) for i, label in enumerate(ev.options)])
         if isinstance(ev, AskInput):
             text = fill(tr(ev.text), ev.params, tr)
-            return Screen(text)
+            picker = self.date_inputs.picker(ev.flow, ev.node) if self.date_inputs and ev.input == "date" else None
+            return Screen(text, calendar=picker)
         if isinstance(ev, Info):
             return Screen(fill(tr(ev.text), ev.params, tr))
         if isinstance(ev, InvalidInput):

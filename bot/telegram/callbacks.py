@@ -58,6 +58,29 @@ def engine_button(inp: Choose | Nav | Jump, step: int) -> EngineButton:
     return OpenFlow(flow=inp.flow, step=step)
 
 
+class PickDate(CallbackData, prefix="d"):
+    """A day pressed on a date question's calendar (``day`` as YYYYMMDD), on the message shown at ``step``."""
+
+    day: str
+    step: int
+
+
+class CalendarPage(CallbackData, prefix="m"):
+    """Another month of a calendar (YYYYMM); the limits (YYYYMMDD or empty) and today travel along."""
+
+    month: str
+    earliest: str
+    latest: str
+    today: str
+    step: int
+
+
+class Inert(CallbackData, prefix="x"):
+    """A calendar cell that does nothing (a weekday name, a day outside the question's limits)."""
+
+    cell: str = ""
+
+
 class SetLanguage(CallbackData, prefix="l"):
     lang: str
 

@@ -6,26 +6,27 @@ reply into Telegram messages. It holds no per-user state of its own.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.conversation.screens import Presenter
+from bot.conversation.screens import DatePicker, Presenter, Screen
 from bot.conversation.service import ConversationService, Reply
 from bot.counselling.cases import CaseRequest, CaseService
 from bot.counselling.working_hours import WorkingHours
 from bot.engine.compute import Hours
 from bot.engine.events import CounsellorRequested, Handoff
-from bot.engine.inputs import UserInput
+from bot.engine.inputs import Text, UserInput
 from bot.i18n import texts
 from bot.i18n.catalogs import Catalogs, Translator
 from bot.i18n.format import format_value
 from bot.i18n.languages import native_name
-from bot.telegram.callbacks import CaseConsent, Consent, Forget, SetLanguage
+from bot.telegram.callbacks import CalendarPage, CaseConsent, Consent, Forget, SetLanguage
 from bot.telegram.middlewares.context import UpdateContext
-from bot.telegram.render import Outgoing, deliver, to_messages
+from bot.telegram.render import Outgoing, calendar_rows, deliver, edit_markup, keyboard, parse_ymd, to_messages
 from db.statuses import Urgency
 
 CAMPAIGN_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -100,6 +101,31 @@ class MigrantActions:
             return
         await self.send(ctx, reply, in_place=True, offer_case=True)
 
+    async def pick_date(self, ctx: UpdateContext, day: dt.date | None, step: int) -> None:
+        """A day pressed on a calendar: the date as if typed, if the calendar is still the current step."""
+        current = await self.conversations.current(ctx.key) if ctx.known else None
+        if day is None or current is None or current.state.step != step:
+            await self.show_current(ctx, note=texts.STALE_BUTTON)
+            return
+        await self.step(ctx, Text(day.isoformat()))
+
+    async def calendar_page(self, ctx: UpdateContext, page: CalendarPage) -> None:
+        """Another month on the same message; nothing changes in the conversation."""
+        today = parse_ymd(page.today)
+        month = parse_ymd(page.month + "01")
+        if today is None or month is None or ctx.pressed_message_id is None:
+            return
+        picker = DatePicker(today, parse_ymd(page.earliest), parse_ymd(page.latest))
+        current = await self.conversations.current(ctx.key) if ctx.known else None
+        if current is None or current.state.step != page.step:
+            await self.show_current(ctx, note=texts.STALE_BUTTON)
+            return
+        rows = calendar_rows(picker, month, current.lang, page.step)
+        screens = self.presenter.screens(current.events, self.catalogs.get(current.lang))
+        nav = keyboard(Screen("", nav=screens[-1].nav), page.step) if screens else None
+        markup = InlineKeyboardMarkup(inline_keyboard=rows + (nav.inline_keyboard if nav else []))
+        await edit_markup(self.bot, ctx.chat_id, ctx.pressed_message_id, markup)
+
     async def show_current(self, ctx: UpdateContext, note: str | None = None) -> None:
         reply = await self.conversations.current(ctx.key)
         if note:
@@ -114,7 +140,7 @@ class MigrantActions:
         """Show ``reply``; ``in_place``: may edit the message whose button was pressed."""
         tr = self.catalogs.get(reply.lang)
         screens = self.presenter.screens(reply.events, tr, at_start=at_start)
-        messages = to_messages(screens, reply.state.step)
+        messages = to_messages(screens, reply.state.step, reply.lang)
         handoff = next((e for e in reply.events if isinstance(e, (Handoff, CounsellorRequested))), None)
         if handoff is not None and self.escalation is None:
             messages.append(Outgoing(tr(texts.NO_COUNSELLORS)))

@@ -1,21 +1,27 @@
 """Screens -> Telegram messages: plain text split at Telegram's limit, keyboards for narrow phones.
 
 Messages are sent as plain text (no parse mode), so nothing a migrant or a translator writes can
-break the formatting or inject markup. Options get one row each; navigation sits below them.
+break the formatting or inject markup. Options get one row each; navigation sits below them. A
+date question gets a calendar (a month a page, today in brackets, only the days it accepts);
+typing the date works as before.
 """
 
 from __future__ import annotations
 
+import calendar as pycalendar
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from babel import Locale
+from babel.dates import format_date, get_day_names
 
-from bot.conversation.screens import Screen
+from bot.conversation.screens import DatePicker, Screen
 from bot.engine.inputs import Nav
-from bot.telegram.callbacks import engine_button
+from bot.telegram.callbacks import CalendarPage, Inert, PickDate, engine_button
 
 MESSAGE_LIMIT = 4096
 log = logging.getLogger("jol.render")
@@ -46,8 +52,62 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return chunks
 
 
-def keyboard(screen: Screen, step: int) -> InlineKeyboardMarkup | None:
+def _ymd(day: dt.date | None) -> str:
+    return f"{day:%Y%m%d}" if day else ""
+
+
+def parse_ymd(text: str) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(text, "%Y%m%d").date() if text else None
+    except ValueError:
+        return None
+
+
+def _month_shift(month: dt.date, by: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + by
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def calendar_rows(picker: DatePicker, month: dt.date, lang: str, step: int) -> list[list[InlineKeyboardButton]]:
+    """One month of ``picker``: arrows to the months it allows, weekday names, the days (today in
+    brackets; days the question does not accept are inert dots). Names come from CLDR via Babel."""
+    month = month.replace(day=1)
+    locale = Locale.parse(lang)
+
+    def inert(text: str, cell: str = "") -> InlineKeyboardButton:
+        return InlineKeyboardButton(text=text, callback_data=Inert(cell=cell).pack())
+
+    def page(to: dt.date, arrow: str) -> InlineKeyboardButton:
+        data = CalendarPage(month=f"{to:%Y%m}", earliest=_ymd(picker.earliest), latest=_ymd(picker.latest),
+                            today=_ymd(picker.today), step=step)
+        return InlineKeyboardButton(text=arrow, callback_data=data.pack())
+
+    before, after = _month_shift(month, -1), _month_shift(month, 1)
+    can_back = picker.earliest is None or picker.earliest < month
+    can_forward = picker.latest is None or picker.latest >= after
+    title = format_date(month, "LLLL y", locale=locale)
+    rows = [[page(before, "‹") if can_back else inert(" "), inert(title[:1].upper() + title[1:]),
+             page(after, "›") if can_forward else inert(" ")]]
+    names = get_day_names("abbreviated", context="stand-alone", locale=locale)
+    rows.append([inert(names[i][:2]) for i in range(7)])
+    for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
+        row = []
+        for day in week:
+            if day.month != month.month:
+                row.append(inert(" "))
+            elif not picker.accepts(day):
+                row.append(inert("·"))
+            else:
+                label = f"[{day.day}]" if day == picker.today else str(day.day)
+                row.append(InlineKeyboardButton(text=label, callback_data=PickDate(day=_ymd(day), step=step).pack()))
+        rows.append(row)
+    return rows
+
+
+def keyboard(screen: Screen, step: int, lang: str = "en") -> InlineKeyboardMarkup | None:
     rows: list[list[InlineKeyboardButton]] = []
+    if screen.calendar is not None:
+        rows += calendar_rows(screen.calendar, screen.calendar.today, lang, step)
     for button in screen.options:
         rows.append([InlineKeyboardButton(text=button.label, callback_data=engine_button(button.action, step).pack())])
     nav = [(b.action == Nav("counsellor"), InlineKeyboardButton(text=b.label,
@@ -62,16 +122,24 @@ def keyboard(screen: Screen, step: int) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
-def to_messages(screens: list[Screen], step: int) -> list[Outgoing]:
+def to_messages(screens: list[Screen], step: int, lang: str = "en") -> list[Outgoing]:
     out: list[Outgoing] = []
     for screen in screens:
         prefix = "‼️ " if screen.urgent else ""
         chunks = split_text(prefix + screen.text) if (screen.text or screen.options or screen.nav) else []
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
-            out.append(Outgoing(chunk, keyboard(screen, step) if last else None,
+            out.append(Outgoing(chunk, keyboard(screen, step, lang) if last else None,
                                 editable=len(chunks) == 1 and bool(screen.options)))
     return out
+
+
+async def edit_markup(bot: Bot, chat_id: int, message_id: int, markup: InlineKeyboardMarkup) -> None:
+    try:
+        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=markup)
+    except TelegramBadRequest as exc:
+        if not _benign(exc):
+            log.info("could not turn the calendar's page: %s", exc.message)
 
 
 def _benign(exc: TelegramBadRequest) -> bool:

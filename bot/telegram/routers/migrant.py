@@ -9,10 +9,24 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.engine.inputs import Nav, Text
 from bot.i18n import texts
-from bot.telegram.callbacks import CaseConsent, Consent, EngineButton, Forget, Go, OpenFlow, Pick, Rate, SetLanguage
+from bot.telegram.callbacks import (
+    CalendarPage,
+    CaseConsent,
+    Consent,
+    EngineButton,
+    Forget,
+    Go,
+    Inert,
+    OpenFlow,
+    Pick,
+    PickDate,
+    Rate,
+    SetLanguage,
+)
 from bot.telegram.middlewares.answer_first import AnswerFirstMiddleware
 from bot.telegram.middlewares.context import UpdateContext
 from bot.telegram.migrant_actions import MigrantActions
+from bot.telegram.render import parse_ymd
 
 LONGEST_ANSWER = 500  # characters; anything longer is a story for a person, not an answer
 
@@ -58,6 +72,20 @@ async def forget_answer(query: CallbackQuery, callback_data: Forget, actions: Mi
 async def press(query: CallbackQuery, callback_data: EngineButton, actions: MigrantActions, ctx: UpdateContext) -> None:
     """A button of a step (an option, navigation, a suggested flow): the engine input it carries."""
     await actions.step(ctx, callback_data.to_input())
+
+
+async def pick_date(query: CallbackQuery, callback_data: PickDate, actions: MigrantActions,
+                    ctx: UpdateContext) -> None:
+    await actions.pick_date(ctx, parse_ymd(callback_data.day), callback_data.step)
+
+
+async def calendar_page(query: CallbackQuery, callback_data: CalendarPage, actions: MigrantActions,
+                        ctx: UpdateContext) -> None:
+    await actions.calendar_page(ctx, callback_data)
+
+
+async def inert(query: CallbackQuery) -> None:
+    """A weekday name or a day the question does not accept: nothing happens (the spinner stops)."""
 
 
 async def case_consent(query: CallbackQuery, callback_data: CaseConsent, actions: MigrantActions,
@@ -117,6 +145,9 @@ def build_router() -> Router:
     router.callback_query.register(press, Go.filter(F.action.in_({"back", "menu", "restart", "counsellor",
                                                                   "counsellor_urgent"})))
     router.callback_query.register(press, OpenFlow.filter())
+    router.callback_query.register(pick_date, PickDate.filter())
+    router.callback_query.register(calendar_page, CalendarPage.filter())
+    router.callback_query.register(inert, Inert.filter())
     router.callback_query.register(case_consent, CaseConsent.filter())
     router.callback_query.register(rate, Rate.filter())
     router.message.register(relay, ~F.text.startswith("/"))

@@ -55,7 +55,7 @@ async def test_a_past_date_question_offers_no_future_day(app: App, session: Reco
     await m.send("/start")
     await m.press_button("Русский")
     await m.press_button("продолжить")
-    for label in ("Нет", "Я работаю или живу в Казахстане", "Регистрация", "Таджикистан", "Нет"):
+    for label in ("Нет", "Я работаю или живу в Казахстане", "Регистрация", "Таджикистан", "Ничего из этого"):
         await m.press_button(label)
     markup = session.last_markup()
     rows = grid(markup)

@@ -92,7 +92,11 @@ class Consent(CallbackData, prefix="c"):
 
 
 class Forget(CallbackData, prefix="f"):
+    """The answer to "erase everything?", bound to the question that asked by ``asked`` (a one-time
+    code kept with the person's FSM data): a forged ``f:1`` cannot skip the question."""
+
     confirm: bool
+    asked: str = ""
 
 
 class CaseConsent(CallbackData, prefix="s"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from dataclasses import dataclass
 
 from aiogram import Bot
@@ -207,13 +208,19 @@ class MigrantActions:
 
     async def ask_forget(self, ctx: UpdateContext) -> None:
         tr = ctx.tr
+        asked = secrets.token_urlsafe(6)
+        await ctx.fsm.update_data(forget_asked=asked)
         markup = InlineKeyboardMarkup(inline_keyboard=[
-            [InlineKeyboardButton(text=tr(texts.FORGET_YES), callback_data=Forget(confirm=True).pack()),
-             InlineKeyboardButton(text=tr(texts.FORGET_NO), callback_data=Forget(confirm=False).pack())],
+            [InlineKeyboardButton(text=tr(texts.FORGET_YES), callback_data=Forget(confirm=True, asked=asked).pack()),
+             InlineKeyboardButton(text=tr(texts.FORGET_NO), callback_data=Forget(confirm=False, asked=asked).pack())],
         ])
         await self.bot.send_message(chat_id=ctx.chat_id, text=tr(texts.FORGET_ASK), reply_markup=markup)
 
-    async def forget(self, ctx: UpdateContext, confirm: bool) -> None:
+    async def forget(self, ctx: UpdateContext, confirm: bool, asked: str) -> None:
+        if not asked or (await ctx.fsm.get_data()).get("forget_asked") != asked:
+            await self.show_current(ctx, note=texts.STALE_BUTTON)  # not the question that asked: erase nothing
+            return
+        await ctx.fsm.update_data(forget_asked=None)
         tr = ctx.tr
         text = tr(texts.FORGET_DONE if confirm else texts.FORGET_KEPT)
         if confirm:

@@ -61,3 +61,22 @@ async def test_the_data_folder_and_database_files_are_private(private_app: App, 
     files = list(data.glob("jol.sqlite*"))
     assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files), \
         {f.name: oct(f.stat().st_mode) for f in files}
+
+
+async def test_a_forged_forget_button_does_not_skip_the_confirmation(private_app: App) -> None:
+    session = private_app.bot.session
+    assert isinstance(session, RecordingSession)
+    m = Migrant(private_app, session, language_code="en")
+    await onboard(m, "English")
+    await m.press("f:1")  # "Yes, erase" without ever being asked
+    assert "no longer keeps anything about you" not in session.texts()[-1]
+    assert await private_app.runtime.conversations.language(m_key(private_app, m)) == "en"  # nothing erased
+    await m.send("/forget")
+    await m.press_button("Yes, erase")  # asked, and confirmed on the message that asked
+    assert "no longer keeps anything about you" in session.texts()[-1]
+
+
+def m_key(app: App, m: Migrant) -> str:
+    from bot.privacy.pseudonyms import Pseudonymizer
+
+    return Pseudonymizer(b"test-secret-of-enough-length").user(m.user["id"])

@@ -66,7 +66,7 @@ async def forget(message: Message, actions: MigrantActions, ctx: UpdateContext) 
 
 async def forget_answer(query: CallbackQuery, callback_data: Forget, actions: MigrantActions,
                         ctx: UpdateContext) -> None:
-    await actions.forget(ctx, callback_data.confirm)
+    await actions.forget(ctx, callback_data.confirm, callback_data.asked)
 
 
 async def press(query: CallbackQuery, callback_data: EngineButton, actions: MigrantActions, ctx: UpdateContext) -> None:

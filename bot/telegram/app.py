@@ -26,7 +26,7 @@ from bot.telegram.intake.worker import UpdateWorker
 from bot.telegram.keyboards import CaseKeyboards
 from bot.telegram.liveness import BackgroundTasks, Liveness
 from bot.telegram.middlewares.context import ContextMiddleware
-from bot.telegram.migrant_actions import Escalation, MigrantActions
+from bot.telegram.migrant_actions import Escalation, MigrantActions, load_campaigns
 from bot.telegram.outbox.rate_limits import RateLimiter
 from bot.telegram.outbox.sender import OutboxSender
 from bot.telegram.retry import RetryMiddleware
@@ -112,7 +112,8 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
     languages = [lang for lang in LANGUAGES if lang in runtime.catalogs.available()]
     actions = MigrantActions(bot, runtime.conversations, runtime.presenter, runtime.catalogs, languages,
-                        settings.conversation_retention_days)
+                             settings.conversation_retention_days,
+                             campaigns=load_campaigns(settings.content_dir / "campaigns.yaml"))
     dispatcher["actions"] = actions
     dispatcher.update.middleware(ContextMiddleware(runtime.conversations, runtime.catalogs, pseudonymize, languages))
     categories = sorted({name for flow in runtime.registry.flows.values() for name in flow.stats})

@@ -10,7 +10,9 @@ import datetime as dt
 import re
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
+import yaml
 from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -31,6 +33,19 @@ from bot.telegram.render import Outgoing, calendar_rows, deliver, edit_markup, k
 from db.statuses import Urgency
 
 CAMPAIGN_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+UNKNOWN_CAMPAIGN = "unknown"
+
+
+def load_campaigns(path: Path) -> frozenset[str]:
+    """The campaign codes listed in ``content/campaigns.yaml`` (none if the file is missing)."""
+    if not path.exists():
+        return frozenset()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    codes = [str(code) for code in data.get("codes") or []]
+    bad = [code for code in codes if not CAMPAIGN_CODE.match(code) or code.isdigit()]
+    if bad:
+        raise ValueError(f"{path}: campaign codes are 1-32 letters, digits, _ or - and not only digits: {bad}")
+    return frozenset(codes)
 
 
 @dataclass
@@ -52,10 +67,11 @@ class MigrantActions:
     languages: list[str]
     retention_days: int
     escalation: Escalation | None = None
+    campaigns: frozenset[str] = frozenset()  # the codes in content/campaigns.yaml
 
     async def ask_language(self, ctx: UpdateContext, campaign: str | None = None) -> None:
-        if campaign and CAMPAIGN_CODE.match(campaign):
-            await ctx.fsm.update_data(campaign=campaign)
+        if campaign:  # only a listed code is kept: a phone number or a name typed after /start is not
+            await ctx.fsm.update_data(campaign=campaign if campaign in self.campaigns else UNKNOWN_CAMPAIGN)
         suggested = ctx.lang
         order = [suggested] + [code for code in self.languages if code != suggested]
         rows = [[InlineKeyboardButton(text=("✓ " if code == suggested else "") + native_name(code),

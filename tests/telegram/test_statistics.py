@@ -184,3 +184,14 @@ async def test_stats_summary_says_next_years_official_values_are_missing(tmp_pat
     photo = next(r for r in session.requests if isinstance(r, SendPhoto))
     assert "Официальные значения на 2027 год (min_wage, mrp) ещё не внесены" in (photo.caption or "")
     assert "по значениям 2026 года" in (photo.caption or "")
+
+
+async def test_only_listed_campaign_codes_are_kept_the_rest_count_as_unknown(stats_app: App) -> None:
+    session = stats_app.bot.session
+    assert isinstance(session, RecordingSession)
+    await walk(Migrant(stats_app, session, user_id=801, language_code="en"), campaign="77011234567")  # a phone
+    await walk(Migrant(stats_app, session, user_id=802, language_code="en"), campaign="BORDER_7")  # listed
+    async with stats_app.runtime.db_engine.connect() as conn:
+        kept = {r[0] for r in (await conn.execute(text("select campaign from enquiry_facts"))).all()}
+        stored = {r[0] for r in (await conn.execute(text("select campaign from conversations"))).all()}
+    assert kept == stored == {"unknown", "BORDER_7"}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from aiogram import Bot, Dispatcher
-from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, KeyBuilder, StorageKey
 from aiogram.types import BotCommand, Update
 
 from bot.config import Settings
@@ -86,13 +87,28 @@ class App:
         await self.runtime.close()
 
 
+class PseudonymousKeys(KeyBuilder):
+    """Redis keys for aiogram's FSM named by a keyed pseudonym (like the SQL storage's rows)."""
+
+    def __init__(self, pseudonymize: Pseudonymizer):
+        self.pseudonymize = pseudonymize
+
+    def build(self, key: StorageKey, part: Literal["data", "state", "lock"] | None = None) -> str:
+        name = self.pseudonymize("fsm", key.bot_id, key.chat_id, key.user_id, key.thread_id or "",
+                                 key.business_connection_id or "", key.destiny)
+        return f"fsm:{name}:{part}" if part else f"fsm:{name}"
+
+
 def _storage(settings: Settings, runtime: Runtime,
              pseudonymize: Pseudonymizer) -> tuple[BaseStorage, BaseEventIsolation]:
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
-        storage = RedisStorage.from_url(settings.redis_url)
-        return storage, RedisEventIsolation(storage.redis)
+        # keys by pseudonym, never fsm:<telegram id>; they expire with the conversation's retention
+        ttl = dt.timedelta(days=settings.conversation_retention_days)
+        storage = RedisStorage.from_url(settings.redis_url, key_builder=PseudonymousKeys(pseudonymize),
+                                        state_ttl=ttl, data_ttl=ttl)
+        return storage, RedisEventIsolation(storage.redis, key_builder=PseudonymousKeys(pseudonymize))
     return SQLStorage(runtime.unit_of_work, pseudonymize), PerUserIsolation()
 
 

@@ -207,5 +207,10 @@ class Settings(BaseSettings):
         return [*found, "en"] if "en" not in found else found
 
     @property
+    def shared_database(self) -> bool:
+        """PostgreSQL: several replicas may share the database (SQLite keeps to one process)."""
+        return self.database_url.startswith("postgresql")
+
+    @property
     def locales_dir(self) -> Path:
         return self.content_dir / "locales"

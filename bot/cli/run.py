@@ -13,6 +13,9 @@ from bot.cli.common import settings_from
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("run", help="run the bot on Telegram (needs BOT_TOKEN)")
     p.add_argument("--webhook", action="store_true", help="receive updates by webhook (WEBHOOK_URL, WEBHOOK_SECRET)")
+    p.add_argument("--role", default="all", choices=("all", "poller", "worker", "webhook"),
+                   help="with PostgreSQL, split the work over processes: one poller feeding N workers, or N "
+                        "webhook replicas behind a load balancer (deploy/README.md); default all, in one process")
     p.set_defaults(func=run)
 
 
@@ -35,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.telegram.run import run_bot
 
     try:
-        return asyncio.run(run_bot(settings, webhook=args.webhook))
+        return asyncio.run(run_bot(settings, webhook=args.webhook, role=args.role))
     except MissingToken as exc:
         print(exc, file=sys.stderr)
         return 2

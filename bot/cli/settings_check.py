@@ -144,6 +144,15 @@ async def _connect_postgres(dsn: str) -> None:
     await conn.close()
 
 
+def check_shared_secret(settings: Settings) -> None:
+    """On PostgreSQL several replicas may run, and each must know people by the same pseudonyms:
+    a key file in one replica's DATA_DIR would fork every conversation."""
+    if settings.shared_database and settings.pseudonym_secret is None:
+        raise SettingsProblem(["PSEUDONYM_SECRET is not set, and DATABASE_URL is PostgreSQL, where several replicas "
+                               "may share the database: expected one secret of at least 16 characters, the same for "
+                               "every replica (deploy/README.md says how to make and keep it)"])
+
+
 def check_redis(settings: Settings) -> None:
     if not settings.redis_url:
         return
@@ -197,6 +206,7 @@ def preflight(settings: Settings, *, webhook: bool = False, services: bool = Tru
     if webhook:
         check_webhook(settings)
     check_data_dir(settings)
+    check_shared_secret(settings)
     check_database(settings)
     if services:
         check_redis(settings)

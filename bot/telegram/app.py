@@ -30,6 +30,7 @@ from bot.telegram.middlewares.context import ContextMiddleware
 from bot.telegram.migrant_actions import Escalation, MigrantActions, load_campaigns
 from bot.telegram.outbox.rate_limits import RateLimiter
 from bot.telegram.outbox.sender import OutboxSender
+from bot.telegram.replica import Replica
 from bot.telegram.retry import RetryMiddleware
 from bot.telegram.routers import admin, counsellor, migrant
 from bot.telegram.routers.admin import IsAdmin
@@ -56,6 +57,7 @@ class App:
     sender: OutboxSender | None = None
     tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
     health: Health | None = None
+    replica: Replica | None = None  # set when several replicas may share the database (PostgreSQL)
 
     @property
     def liveness(self) -> Liveness:
@@ -118,6 +120,9 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
             "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram, then put its token in .env "
             "(see .env.example) or the environment. To try the bot without Telegram, run 'make demo'."
         )
+    if settings.shared_database and settings.pseudonym_secret is None:
+        raise RuntimeError("PSEUDONYM_SECRET must be set on PostgreSQL: every replica needs the same one")
+    replica = Replica() if settings.shared_database else None
     runtime = await open_runtime(settings, clock)
     secret = settings.pseudonym_secret.get_secret_value() if settings.pseudonym_secret else None
     pseudonymize = Pseudonymizer(load_or_create_secret(secret, settings.data_dir / "pseudonym.key"))
@@ -141,10 +146,10 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
     dispatcher.include_router(migrant.build_router())
     cases, sender = None, None
     if settings.counsellor_chat_id is not None:
-        cases, sender = _escalation(settings, runtime, bot, actions, dispatcher)
+        cases, sender = _escalation(settings, runtime, bot, actions, dispatcher, replica)
     inbox = Inbox(runtime.unit_of_work, pseudonymize)
-    app = App(settings, runtime, bot, dispatcher, actions, inbox, UpdateWorker(inbox, lambda p: app.handle(p)), cases,
-              sender)
+    worker = UpdateWorker(inbox, lambda p: app.handle(p), replica=replica)
+    app = App(settings, runtime, bot, dispatcher, actions, inbox, worker, cases, sender, replica=replica)
     app.health = Health(runtime.unit_of_work.sessions, app.liveness,
                         rate_limited=lambda: sender.rate_limited if sender is not None else 0)
     return app
@@ -155,7 +160,7 @@ def _session(settings: Settings) -> BotApiSession:
 
 
 def _escalation(settings: Settings, runtime: Runtime, bot: Bot, actions: MigrantActions,
-               dispatcher: Dispatcher) -> tuple[CaseService, OutboxSender]:
+                dispatcher: Dispatcher, replica: Replica | None) -> tuple[CaseService, OutboxSender]:
     """Counsellors: the case service, the outbox sender (its own Bot: no blocking retries) and the
     group's router. Only built when COUNSELLOR_CHAT_ID is set."""
     assert settings.counsellor_chat_id is not None and settings.bot_token is not None
@@ -166,7 +171,7 @@ def _escalation(settings: Settings, runtime: Runtime, bot: Bot, actions: Migrant
     limiter = RateLimiter(settings.rate_private_per_second, settings.rate_group_per_minute,
                           settings.rate_global_per_second)
     sender = OutboxSender(Bot(settings.bot_token.get_secret_value(), session=_session(settings)),
-                          runtime.unit_of_work, cases, limiter)
+                          runtime.unit_of_work, cases, limiter, replica=replica)
     runtime.unit_of_work.on_outbox_written(sender.wake)  # every commit that queues a message wakes it
     hours = WorkingHours.parse(settings.working_hours, settings.working_days, runtime.clock)
     actions.escalation = Escalation(cases, hours, settings.expected_wait_hours, settings.case_retention_days)

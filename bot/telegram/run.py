@@ -45,20 +45,45 @@ def single_instance(lock_file: Path) -> Iterator[None]:
         os.close(fd)
 
 
+ROLES = ("all", "poller", "worker", "webhook")
+
+
+async def _my_turn(app: App, job: str, tick: str) -> bool:
+    """With several replicas, one runs each tick of a scheduled job; alone, this process always does."""
+    if app.replica is None:
+        return True
+    async with app.runtime.unit_of_work() as uow:
+        return await uow.ticks.take(job, tick, app.replica.name)
+
+
+def _minute(app: App, offset: int = 0) -> str:
+    """This minute (plus ``offset`` minutes) as a sortable tick name."""
+    return f"{int(app.runtime.clock.now().timestamp()) // 60 + offset:012d}"
+
+
 async def _purge_daily(app: App, stop: asyncio.Event) -> None:
     while not stop.is_set():
-        result = await purge(app.runtime.unit_of_work, app.settings.conversation_retention_days,
-                             app.runtime.clock.now())
-        log.info("retention: deleted %d idle conversations, %d old states, %d handled updates",
-                 result.conversations, result.fsm, result.updates)
-        if app.cases is not None:
-            erased = await app.cases.purge(dt.timedelta(days=app.settings.case_retention_days))
-            log.info("retention: erased %d closed cases", erased)
-        await app.runtime.unit_of_work.settle_erasure()  # nothing purged is left in the write-ahead log
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=24 * 3600)
+        if await _my_turn(app, "purge", app.runtime.clock.today().isoformat()):
+            await _purge(app)
+        try:  # alone: once a day from the start; with replicas: each replica asks every hour who purges today
+            await asyncio.wait_for(stop.wait(), timeout=24 * 3600 if app.replica is None else 3600)
         except TimeoutError:
             pass
+
+
+async def _purge(app: App) -> None:
+    result = await purge(app.runtime.unit_of_work, app.settings.conversation_retention_days,
+                         app.runtime.clock.now())
+    log.info("retention: deleted %d idle conversations, %d old states, %d handled updates",
+             result.conversations, result.fsm, result.updates)
+    if app.cases is not None:
+        erased = await app.cases.purge(dt.timedelta(days=app.settings.case_retention_days))
+        log.info("retention: erased %d closed cases", erased)
+    await app.runtime.unit_of_work.settle_erasure()  # nothing purged is left in the write-ahead log
+    if app.replica is not None:
+        async with app.runtime.unit_of_work() as uow:
+            await uow.leases.purge_expired(app.runtime.clock.now())
+            await uow.ticks.forget_before("remind", _minute(app, -1440))
 
 
 async def _remind(app: App, stop: asyncio.Event) -> None:
@@ -66,21 +91,26 @@ async def _remind(app: App, stop: asyncio.Event) -> None:
     assert app.cases is not None
     after = dt.timedelta(minutes=app.settings.case_remind_minutes)
     while not stop.is_set():
-        await app.cases.remind(after)
+        if await _my_turn(app, "remind", _minute(app)):  # one replica a minute
+            await app.cases.remind(after)
         try:
             await asyncio.wait_for(stop.wait(), timeout=60)
         except TimeoutError:
             pass
 
 
-async def _serve(app: App, webhook: bool, stop: asyncio.Event) -> None:
+async def _serve(app: App, webhook: bool, stop: asyncio.Event, role: str = "all") -> None:
+    """``role``: all (intake and handling in one process), poller (only stores polled updates),
+    worker (only handles what others stored), webhook (takes webhook calls and handles)."""
     settings = app.settings
+    webhook = webhook or role == "webhook"
     tasks = app.tasks  # each one logs its errors and starts again; one that dies fails /healthz
-    tasks.start("update worker", app.worker.run, stop)
-    tasks.start("daily purge", lambda stop: _purge_daily(app, stop), stop)
-    if app.sender is not None:
-        tasks.start("outbox sender", app.sender.run, stop)
-        tasks.start("case reminders", lambda stop: _remind(app, stop), stop)
+    if role != "poller":
+        tasks.start("update worker", app.worker.run, stop)
+        tasks.start("daily purge", lambda stop: _purge_daily(app, stop), stop)
+        if app.sender is not None:
+            tasks.start("outbox sender", app.sender.run, stop)
+            tasks.start("case reminders", lambda stop: _remind(app, stop), stop)
     health = app.health
     assert health is not None
     runners: list[web.AppRunner] = []
@@ -91,7 +121,11 @@ async def _serve(app: App, webhook: bool, stop: asyncio.Event) -> None:
                      settings.health_port)
         await app.set_commands()
         me = await app.bot.get_me()
-        if webhook:
+        if role == "worker":
+            log.info("@%s: handling the updates other replicas store", me.username)
+            health.ready = True
+            await stop.wait()
+        elif webhook:
             secret = check_secret(settings.webhook_secret.get_secret_value() if settings.webhook_secret else None)
             if not settings.webhook_url:
                 raise RuntimeError("WEBHOOK_URL is required in webhook mode (the public https address of this server)")
@@ -129,7 +163,12 @@ async def _listen(server: web.Application, host: str, port: int) -> web.AppRunne
     return runner
 
 
-async def run_bot(settings: Settings, webhook: bool) -> int:
+async def run_bot(settings: Settings, webhook: bool, role: str = "all") -> int:
+    if role not in ROLES:
+        raise RuntimeError(f"--role {role}: expected one of {', '.join(ROLES)}")
+    if role != "all" and not settings.shared_database:
+        raise RuntimeError(f"--role {role} needs a database several processes can share (PostgreSQL); "
+                           "with SQLite one process does everything (--role all)")
     app = await build_app(settings)
     # Everything loaded so far lives as long as the process: keep it out of the garbage
     # collector's full passes, which otherwise pause the bot for a few hundred milliseconds.
@@ -140,8 +179,9 @@ async def run_bot(settings: Settings, webhook: bool) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
-        with single_instance(settings.data_dir / "jol.lock"):
-            await _serve(app, webhook, stop)
+        # SQLite: one process per data folder. PostgreSQL: leases let any number of replicas share the work.
+        with single_instance(settings.data_dir / "jol.lock") if app.replica is None else contextlib.nullcontext():
+            await _serve(app, webhook, stop, role)
     except PollingStopped as exc:
         log.error("%s", exc)
         return 3

@@ -31,6 +31,7 @@ from aiogram.types import InlineKeyboardMarkup, ReplyParameters
 from bot.counselling.cases import CaseService
 from bot.i18n import texts
 from bot.telegram.outbox.rate_limits import RateLimiter
+from bot.telegram.replica import Replica
 from db.models import OutboxMessage, utcnow
 from db.unit_of_work import UnitsOfWork
 
@@ -40,10 +41,16 @@ INLINE_WAIT = 0.25  # seconds the sender waits for a message in hand rather than
 TOPIC_GONE = ("message thread not found", "TOPIC_DELETED", "TOPIC_CLOSED", "TOPIC_ID_INVALID")
 
 
+def lane(row: OutboxMessage) -> str:
+    """One case's messages to one chat: they go in order, so one sender at a time sends them."""
+    return f"outbox:{row.case_id}:{row.chat_id}"
+
+
 class OutboxSender:
     def __init__(self, bot: Bot, unit_of_work: UnitsOfWork, cases: CaseService,
-                 limiter: RateLimiter):
+                 limiter: RateLimiter, replica: Replica | None = None):
         self.bot = bot
+        self.replica = replica
         self.unit_of_work = unit_of_work
         self.cases = cases
         self.limiter = limiter
@@ -75,6 +82,10 @@ class OutboxSender:
         async with self.unit_of_work() as uow:
             heads = await uow.outbox.heads(now)
             next_due = await uow.outbox.next_due()
+            if self.replica is not None and heads:  # several senders: each lane is sent by its lease holder
+                mine = await uow.leases.acquire({lane(r) for r in heads}, self.replica.name,
+                                                now + self.replica.lease, now)
+                heads = [r for r in heads if lane(r) in mine]
         soonest = 1.0
         sent_any = False
         while heads:

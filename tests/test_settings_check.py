@@ -160,3 +160,16 @@ def test_a_night_shift_is_open_through_the_night() -> None:
     assert not hours.open_at(at(0, 3))  # Monday 03:00 would be Sunday's shift
     day = WorkingHours.parse("09:00-18:00", "mon", Clock.for_zone("Asia/Almaty"))
     assert day.open_at(at(0, 9)) and not day.open_at(at(0, 18)) and not day.open_at(at(1, 10))
+
+
+def test_postgresql_without_a_shared_pseudonym_secret_is_refused_in_one_line(tmp_path: Path) -> None:
+    """Replicas with their own key files would each know people by other pseudonyms: conversations fork."""
+    from tests.services import PG_HOST
+
+    base = PG_HOST.rsplit("/", 1)[0]
+    result = run_command(["run"], environment(tmp_path, DATABASE_URL=f"postgresql+asyncpg://{base}/test"), tmp_path)
+    if "not reachable" in result.stderr:
+        pytest.skip(f"PostgreSQL is not reachable at {PG_HOST}")
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("PSEUDONYM_SECRET is not set"), result.stderr
+    assert "Traceback" not in result.stderr

@@ -206,8 +206,8 @@ def preflight(settings: Settings, *, webhook: bool = False, services: bool = Tru
     if webhook:
         check_webhook(settings)
     check_data_dir(settings)
-    check_shared_secret(settings)
     check_database(settings)
+    check_shared_secret(settings)
     if services:
         check_redis(settings)
         if webhook:

@@ -13,7 +13,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.fake_telegram import FakeTelegram
+from fakegram import FakeTelegram
 from tests.services import postgres_database
 
 from .harness import BotProcess, Person

@@ -150,8 +150,10 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
     inbox = Inbox(runtime.unit_of_work, pseudonymize)
     worker = UpdateWorker(inbox, lambda p: app.handle(p), replica=replica)
     app = App(settings, runtime, bot, dispatcher, actions, inbox, worker, cases, sender, replica=replica)
+    redis = getattr(storage, "redis", None)  # RedisStorage: a load balancer stops sending while Redis is away
     app.health = Health(runtime.unit_of_work.sessions, app.liveness,
-                        rate_limited=lambda: sender.rate_limited if sender is not None else 0)
+                        rate_limited=lambda: sender.rate_limited if sender is not None else 0,
+                        redis_ping=redis.ping if redis is not None else None)
     return app
 
 

@@ -4,7 +4,7 @@
   supervision and the task states are ``bot/telegram/liveness.py``). A process supervisor
   restarts the bot on 503.
 - ``/readyz`` (readiness): 200 once the bot takes updates (polling started or webhook set) and
-  the database answers; 503 while starting, stopping or without the database.
+  the database (and Redis, when REDIS_URL is set) answers; 503 while starting, stopping or without the database.
 - ``/metrics``: Prometheus text format (``prometheus-client``), one registry per bot, no globals.
 
 Webhook mode serves them on its own server (``/healthz`` there comes from ``webhook_app``);
@@ -15,6 +15,7 @@ help, read)``: the reminders add ``jol_reminders_due`` that way.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -42,6 +43,7 @@ class Health:
     sessions: async_sessionmaker[AsyncSession]
     liveness: Liveness
     rate_limited: Callable[[], int] = lambda: 0
+    redis_ping: Callable[[], Awaitable[object]] | None = None  # set when REDIS_URL is
     ready: bool = False
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
     _extra: dict[str, tuple[Gauge, Read]] = field(default_factory=dict)
@@ -80,6 +82,16 @@ class Health:
             self.tasks_alive.labels(task=name).set(0 if task.died else 1)
         for gauge, read in self._extra.values():
             gauge.set(await read())
+
+    async def redis_ok(self) -> bool:
+        if self.redis_ping is None:
+            return True
+        try:
+            await asyncio.wait_for(self.redis_ping(), timeout=3)
+        except Exception as exc:  # any failure means not ready
+            log.warning("readiness: Redis does not answer (%s)", type(exc).__name__)
+            return False
+        return True
 
     async def database_ok(self) -> bool:
         try:
@@ -128,7 +140,7 @@ def add_routes(app: web.Application, health: Health, *, healthz: bool = True) ->
         return web.json_response(health.liveness.snapshot(), status=200 if health.liveness.live else 503)
 
     async def readyz(_request: web.Request) -> web.Response:
-        ready = health.ready and await health.database_ok()
+        ready = health.ready and await health.database_ok() and await health.redis_ok()
         return web.json_response({"ready": ready}, status=200 if ready else 503)
 
     async def metrics(_request: web.Request) -> web.Response:

@@ -104,3 +104,22 @@ async def test_metrics_count_updates_backlogs_and_cases(app: App, session: Recor
 
 async def _value(n: float) -> float:
     return n
+
+
+async def test_readyz_fails_while_redis_does_not_answer(app: App, client: TestClient) -> None:  # type: ignore[type-arg]
+    """With REDIS_URL set, a replica whose Redis is away is taken out of the load balancer."""
+    assert app.health is not None
+    app.health.ready = True
+    answers: list[bool] = [True]
+
+    async def ping() -> bool:
+        if not answers[-1]:
+            raise ConnectionError("Redis is down")
+        return True
+
+    app.health.redis_ping = ping
+    assert (await client.get("/readyz")).status == 200
+    answers.append(False)
+    assert (await client.get("/readyz")).status == 503
+    answers.append(True)
+    assert (await client.get("/readyz")).status == 200

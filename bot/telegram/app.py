@@ -30,6 +30,7 @@ from bot.telegram.middlewares.context import ContextMiddleware
 from bot.telegram.migrant_actions import Escalation, MigrantActions, load_campaigns
 from bot.telegram.outbox.rate_limits import RateLimiter
 from bot.telegram.outbox.sender import OutboxSender
+from bot.telegram.outbox.shared_limits import SharedLimits
 from bot.telegram.replica import Replica
 from bot.telegram.retry import RetryMiddleware
 from bot.telegram.routers import admin, counsellor, migrant
@@ -161,6 +162,14 @@ def _session(settings: Settings) -> BotApiSession:
     return bot_api_session(settings.bot_api_url)
 
 
+def _shared_limits(settings: Settings) -> SharedLimits | None:
+    """With Redis, Telegram's sending limits are counted for every replica together."""
+    if not settings.redis_url:
+        return None
+    return SharedLimits(settings.redis_url, settings.rate_private_per_second, settings.rate_group_per_minute,
+                        settings.rate_global_per_second)
+
+
 def _escalation(settings: Settings, runtime: Runtime, bot: Bot, actions: MigrantActions,
                 dispatcher: Dispatcher, replica: Replica | None) -> tuple[CaseService, OutboxSender]:
     """Counsellors: the case service, the outbox sender (its own Bot: no blocking retries) and the
@@ -173,7 +182,7 @@ def _escalation(settings: Settings, runtime: Runtime, bot: Bot, actions: Migrant
     limiter = RateLimiter(settings.rate_private_per_second, settings.rate_group_per_minute,
                           settings.rate_global_per_second)
     sender = OutboxSender(Bot(settings.bot_token.get_secret_value(), session=_session(settings)),
-                          runtime.unit_of_work, cases, limiter, replica=replica)
+                          runtime.unit_of_work, cases, limiter, replica=replica, shared=_shared_limits(settings))
     runtime.unit_of_work.on_outbox_written(sender.wake)  # every commit that queues a message wakes it
     hours = WorkingHours.parse(settings.working_hours, settings.working_days, runtime.clock)
     actions.escalation = Escalation(cases, hours, settings.expected_wait_hours, settings.case_retention_days)

@@ -31,6 +31,7 @@ from aiogram.types import InlineKeyboardMarkup, ReplyParameters
 from bot.counselling.cases import CaseService
 from bot.i18n import texts
 from bot.telegram.outbox.rate_limits import RateLimiter
+from bot.telegram.outbox.shared_limits import SharedLimits
 from bot.telegram.replica import Replica
 from db.models import OutboxMessage, utcnow
 from db.unit_of_work import UnitsOfWork
@@ -48,9 +49,10 @@ def lane(row: OutboxMessage) -> str:
 
 class OutboxSender:
     def __init__(self, bot: Bot, unit_of_work: UnitsOfWork, cases: CaseService,
-                 limiter: RateLimiter, replica: Replica | None = None):
+                 limiter: RateLimiter, replica: Replica | None = None, shared: SharedLimits | None = None):
         self.bot = bot
         self.replica = replica
+        self.shared = shared  # with several replicas: the limits counted for all of them in Redis
         self.unit_of_work = unit_of_work
         self.cases = cases
         self.limiter = limiter
@@ -97,6 +99,12 @@ class OutboxSender:
             if wait > 0:
                 await asyncio.sleep(wait)
             row = heads.pop(0)
+            if self.shared is not None:
+                shared_wait = await self.shared.take(row.chat_id)
+                if shared_wait > 0:  # other replicas used this second's places: this lane waits its turn
+                    self.limiter.block(row.chat_id, shared_wait)
+                    soonest = min(soonest, shared_wait)
+                    continue
             self.limiter.record(row.chat_id)
             await self._deliver(row)
             sent_any = True

@@ -1,0 +1,42 @@
+"""Telegram's sending limits counted in Redis, for all replicas together.
+
+Each replica's own ``RateLimiter`` paces what that replica sends. With several replicas, their
+sums could still pass Telegram's limits (30 messages a second overall, 1 a second to one private
+chat, 20 a minute to one group), so every replica also takes a place in shared moving windows in
+Redis before each send. The counting is the ``limits`` library's (atomic Lua scripts in Redis).
+A chat's place is taken first; if the overall window is full, that place is simply spent, which
+only errs on the slow side.
+"""
+
+from __future__ import annotations
+
+import time
+
+from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
+from limits.aio.storage import RedisStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+
+PREFIX = "jol-limits"
+
+
+class SharedLimits:
+    def __init__(self, redis_url: str, private_per_second: float = 1.0, group_per_minute: float = 20.0,
+                 global_per_second: float = 30.0):
+        self.storage = RedisStorage(f"async+{redis_url}", implementation="redispy", key_prefix=PREFIX)
+        self.windows = MovingWindowRateLimiter(self.storage)
+        self.private = RateLimitItemPerSecond(max(1, int(private_per_second)))
+        self.group = RateLimitItemPerMinute(max(1, int(group_per_minute)))
+        self.overall = RateLimitItemPerSecond(max(1, int(global_per_second)))
+
+    async def take(self, chat_id: int) -> float:
+        """Take a place for one message to ``chat_id``: 0 when it may go now, else seconds to wait."""
+        item = self.group if chat_id < 0 else self.private
+        if not await self.windows.hit(item, "chat", str(chat_id)):
+            return await self._wait(item, "chat", str(chat_id))
+        if not await self.windows.hit(self.overall, "all"):
+            return await self._wait(self.overall, "all")
+        return 0.0
+
+    async def _wait(self, item: RateLimitItemPerSecond | RateLimitItemPerMinute, *keys: str) -> float:
+        stats = await self.windows.get_window_stats(item, *keys)
+        return max(0.02, stats.reset_time - time.time())

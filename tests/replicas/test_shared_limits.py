@@ -1,0 +1,49 @@
+"""Telegram's sending limits hold for all replicas together when they count in Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from bot.telegram.outbox.shared_limits import SharedLimits
+from tests.services import redis_database
+
+
+async def sent_within(replicas: list[SharedLimits], chats: list[int], seconds: float) -> int:
+    """Every replica sends as fast as the shared limits let it, for ``seconds``; how many went?"""
+    sent = 0
+    deadline = time.monotonic() + seconds
+
+    async def replica(limits: SharedLimits) -> None:
+        nonlocal sent
+        i = 0
+        while time.monotonic() < deadline:
+            wait = await limits.take(chats[i % len(chats)])
+            i += 1
+            if wait == 0:
+                sent += 1
+            else:
+                await asyncio.sleep(min(wait, 0.01))
+
+    await asyncio.gather(*(replica(r) for r in replicas))
+    return sent
+
+
+async def test_three_replicas_send_one_message_a_second_to_one_chat_between_them() -> None:
+    async with redis_database() as url:
+        replicas = [SharedLimits(url) for _ in range(3)]
+        sent = await sent_within(replicas, [5001], 2.5)
+        assert 1 <= sent <= 3  # 1 a second, counted together (alone, each would have sent 2-3)
+
+
+async def test_three_replicas_keep_the_overall_rate_between_them() -> None:
+    async with redis_database() as url:
+        replicas = [SharedLimits(url, global_per_second=30) for _ in range(3)]
+        sent = await sent_within(replicas, list(range(6000, 6500)), 1.5)
+        assert 15 <= sent <= 60  # 30 a second across all three, not 90
+
+
+async def test_twenty_a_minute_to_the_counsellors_group_across_replicas() -> None:
+    async with redis_database() as url:
+        replicas = [SharedLimits(url) for _ in range(3)]
+        assert 10 <= await sent_within(replicas, [-1001234567890], 1.0) <= 20  # never a 21st

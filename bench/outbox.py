@@ -66,10 +66,10 @@ async def main(args: argparse.Namespace) -> int:
                                 _env_file=None)  # type: ignore[call-arg]
             runtime = await open_runtime(settings)
             cases = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "en", {},
-                                keyboards=CaseKeyboards(runtime.catalogs.get("en")))
+                                runtime.sealer, keyboards=CaseKeyboards(runtime.catalogs.get("en")))
             limiter = RateLimiter(1e6, 1e6, 1e6)  # set per burst below
             bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url)))
-            sender = OutboxSender(bot, runtime.unit_of_work, cases, limiter)
+            sender = OutboxSender(bot, runtime.unit_of_work, cases, limiter, runtime.sealer)
             try:
                 case_ids = []
                 for i, person in enumerate(migrants):

@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///data/jol.sqlite"
     redis_url: str | None = None
     pseudonym_secret: SecretStr | None = None
+    # The key that seals chat ids at rest (64 hex characters); else DATA_DIR/chat.key is made.
+    chat_key: SecretStr | None = None
 
     # Content
     flows_dir: Path = PROJECT_ROOT / "flows"
@@ -89,6 +91,12 @@ class Settings(BaseSettings):
     rate_private_per_second: float = 1.0
     rate_group_per_minute: float = 20.0
     rate_global_per_second: float = 30.0
+
+    # Reminders before a deadline: the hour they arrive (in TIMEZONE) and the check interval
+    reminder_hour: int = Field(default=10, ge=0, le=23)
+    reminder_check_seconds: float = Field(default=30.0, gt=0)
+    # A clock for tests: the instant (ISO, with offset) at which this process's clock starts.
+    clock_start: str | None = None
 
     # Statistics: who may export them, and the smallest count shown
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
@@ -190,6 +198,33 @@ class Settings(BaseSettings):
         if len(value.get_secret_value().encode()) < MIN_SECRET:
             raise ValueError(f"too short; expected at least {MIN_SECRET} characters (better: leave it unset and "
                              "the bot makes a random key in DATA_DIR/pseudonym.key)")
+        return value
+
+    @field_validator("chat_key")
+    @classmethod
+    def _chat_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        try:
+            ok = len(bytes.fromhex(value.get_secret_value().strip())) == 32
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ValueError("expected 64 hex characters (32 bytes), e.g. from 'python -c \"import secrets; "
+                             "print(secrets.token_hex(32))\"' (or leave it unset: the bot makes DATA_DIR/chat.key)")
+        return value
+
+    @field_validator("clock_start")
+    @classmethod
+    def _clock_start(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise ValueError("expected an ISO instant with its UTC offset, e.g. 2026-12-24T05:00:00+00:00 (tests only)")
         return value
 
     @model_validator(mode="after")

@@ -30,13 +30,30 @@ def alembic_config() -> Config:
     return cfg
 
 
-async def upgrade(db_engine: AsyncEngine, revision: str = "head") -> None:
+async def upgrade(db_engine: AsyncEngine, revision: str = "head", chat_sealer: Any = None) -> None:
+    """Upgrade to ``revision``. ``chat_sealer`` (kept outside the database) seals the chat ids of
+    existing rows when a migration needs it (0006)."""
+
     def _run(sync_conn: Any) -> None:
         cfg = alembic_config()
         cfg.attributes["connection"] = sync_conn
+        cfg.attributes["chat_sealer"] = chat_sealer
         command.upgrade(cfg, revision)
 
     async with db_engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         await conn.run_sync(_run)
+    # Old pages (a dropped plaintext column, say) must not linger in the write-ahead log.
+    await checkpoint(db_engine)
+
+
+async def checkpoint(engine: AsyncEngine) -> None:
+    """SQLite: copy the write-ahead log into the database and truncate it (outside a transaction)."""
+    if engine.dialect.name != "sqlite":
+        return
+    async with engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        driver: Any = raw.driver_connection
+        cursor = await driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        await cursor.close()

@@ -61,16 +61,17 @@ class FsmRecord(Base):
 
 
 class Case(Base):
-    """A conversation handed to a counsellor. ``chat_id`` is the one personal field: it is what the
-    relay needs, and it is erased by /forget and by the retention purge. Timings stay, without
-    content, for the statistics."""
+    """A conversation handed to a counsellor. ``chat_sealed`` (the migrant's chat id, sealed with
+    the chat key outside the database) is the one personal field: it is what the relay needs, and
+    it is erased by /forget and by the retention purge. Timings stay, without content, for the
+    statistics."""
 
     __tablename__ = "cases"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
     user_key: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
-    chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    chat_sealed: Mapped[str | None] = mapped_column(String(96), nullable=True)
     lang: Mapped[str] = mapped_column(String(16))
     flow: Mapped[str] = mapped_column(String(32))
     node: Mapped[str] = mapped_column(String(32))
@@ -106,13 +107,18 @@ class CaseMessage(Base):
 
 
 class OutboxMessage(Base):
-    """A Telegram call that must happen: written with the change that needs it, sent by the sender."""
+    """A Telegram call that must happen: written with the change that needs it, sent by the sender.
+
+    A message to a migrant carries their chat id sealed (``chat_sealed``); its ``chat_id`` is then
+    a lane number taken from their pseudonym, which keeps their messages in order and paced.
+    """
 
     __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
+    chat_sealed: Mapped[str | None] = mapped_column(String(96), nullable=True)
     method: Mapped[str] = mapped_column(String(32))
     payload: Mapped[str] = mapped_column(Text, default="{}")
     link_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # case_messages.id to complete
@@ -190,3 +196,26 @@ class Tick(Base):
     tick: Mapped[str] = mapped_column(String(32), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Reminder(Base):
+    """One reminder before a deadline: when it is due, what ends and when, how to reach the person.
+
+    Kept: the person's pseudonym (for /reminders, /forget and lookups), their chat id sealed, their
+    language, the kind of deadline and its date, and the topic to offer again. No free text.
+    The row is deleted when the reminder is sent, cancelled, or its date has passed.
+    """
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_key: Mapped[str] = mapped_column(String(64), index=True)
+    chat_sealed: Mapped[str] = mapped_column(String(96))
+    lang: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))  # stay_end | registration | permit_end | permit_payment
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    flow: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)  # UTC instant
+    # A process taking the reminder marks it with its own token in a conditional UPDATE, so two
+    # processes never both take one; the row is deleted in the same transaction.
+    claimed_by: Mapped[str | None] = mapped_column(String(32), nullable=True)

@@ -34,14 +34,15 @@ async def runtime(tmp_path: Path) -> AsyncIterator[Runtime]:
 @pytest.fixture
 def cases(runtime: Runtime) -> CaseService:
     return CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "en",
-                       load_canned(ROOT / "content" / "canned.yaml"),
+                       load_canned(ROOT / "content" / "canned.yaml"), runtime.sealer,
                        keyboards=CaseKeyboards(runtime.catalogs.get("en")))
 
 
 async def outbox(runtime: Runtime) -> list[tuple[int, str, dict]]:
     async with runtime.db_engine.connect() as conn:
-        rows = (await conn.execute(text("select chat_id, method, payload from outbox order by id"))).all()
-    return [(r[0], r[1], json.loads(r[2])) for r in rows]
+        rows = (await conn.execute(text("select chat_id, method, payload, chat_sealed from outbox order by id"))).all()
+    # A migrant's chat id is sealed in the row; open it to see where the message goes.
+    return [(runtime.sealer.open(r[3]) if r[3] else r[0], r[1], json.loads(r[2])) for r in rows]
 
 
 HANDOFF = CaseRequest("stay", "over_limit", "overstay", "normal", {"citizenship": "tj", "entry_date": "2026-10-01"})
@@ -67,7 +68,7 @@ async def test_the_summary_says_when_a_family_member_is_asking(cases: CaseServic
     lines = summary.splitlines()
     assert lines[0].startswith("Case ") and lines[1] == "Who is asking: a family member of a migrant"
     assert "asker=family" in summary  # the closed code stays among the answers
-    russian = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "ru", {},
+    russian = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "ru", {}, runtime.sealer,
                           keyboards=CaseKeyboards(runtime.catalogs.get("ru")))
     case = await russian.open_case_of("key-f")
     assert case is not None and "Кто обращается: член семьи мигранта" in russian.summary(case)
@@ -92,7 +93,7 @@ async def test_closed_cases_are_erased_after_the_retention_period(cases: CaseSer
     assert await cases.purge(dt.timedelta(days=30), dt.datetime.now(dt.UTC) + dt.timedelta(days=29)) == 0
     assert await cases.purge(dt.timedelta(days=30), dt.datetime.now(dt.UTC) + dt.timedelta(days=31)) == 1
     async with runtime.db_engine.connect() as conn:
-        row = (await conn.execute(text("select chat_id, user_key, summary, closed_at from cases"))).one()
+        row = (await conn.execute(text("select chat_sealed, user_key, summary, closed_at from cases"))).one()
     assert row[:3] == (None, None, None) and row[3] is not None  # the timing stays for statistics
 
 

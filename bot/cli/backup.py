@@ -34,5 +34,7 @@ def run(args: argparse.Namespace) -> int:
           f"The pseudonym key {key}. It is not in the backup, on purpose: keep a copy of it apart\n"
           "from the backups (another place, other people). With both, someone could test whether a\n"
           "given Telegram account used the bot; without the key, a restored bot works but does not\n"
-          "recognise returning people (their conversations start again). See README, 'Operations'.")
+          "recognise returning people (their conversations start again). See README, 'Operations'.\n"
+          f"The chat key (CHAT_KEY, or {settings.data_dir / 'chat.key'}) is not in the backup either; keep it with\n"
+          "the pseudonym key. Without it, reminders and open cases in a restored database cannot reach people.")
     return 0

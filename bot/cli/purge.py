@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 from bot.cli.common import settings_from
+from bot.privacy.sealing import sealer_for
 
 
 def add_parser(sub: Any) -> None:
@@ -27,7 +28,8 @@ def run(args: argparse.Namespace) -> int:
     async def main() -> None:
         db_engine = make_db_engine(settings.database_url)
         try:
-            await upgrade(db_engine)
+            await upgrade(db_engine, chat_sealer=sealer_for(
+                settings.chat_key.get_secret_value() if settings.chat_key else None, settings.data_dir))
             result = await purge(UnitsOfWork.over(db_engine), settings.conversation_retention_days, utcnow())
         finally:
             await db_engine.dispose()

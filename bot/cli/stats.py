@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli.common import clock_from, iso_date, settings_from
+from bot.privacy.sealing import sealer_for
+from bot.stats.report import WHAT
 
 
 def add_parser(sub: Any) -> None:
@@ -18,8 +20,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--from", dest="from_", type=iso_date, help="first day (default: 12 weeks before --to)")
     p.add_argument("--to", type=iso_date, help="last day (default: today)")
     p.add_argument("--by", action="append", help="a breakdown such as flow,language (repeat for several sheets); "
-                   "dimensions: flow, node, language, campaign, urgency, day, week, month and answer categories")
-    p.add_argument("--what", default="enquiries", choices=["enquiries", "outcomes", "handoffs"])
+                   "dimensions: flow, node, language, campaign, urgency, deadline, day, week, month, answer categories")
+    p.add_argument("--what", default="enquiries", choices=sorted(WHAT))
     p.add_argument("--format", default="xlsx", choices=["csv", "xlsx"])
     p.add_argument("--out", default="stats.xlsx", help="file to write (export, chart)")
     p.add_argument("--k", type=int, help="smallest count shown (default STATS_MIN_CELL, 10; at least 5)")
@@ -48,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     async def main() -> int:
         db_engine = make_db_engine(settings.database_url)
         try:
-            await upgrade(db_engine)
+            await upgrade(db_engine, chat_sealer=sealer_for(
+                settings.chat_key.get_secret_value() if settings.chat_key else None, settings.data_dir))
             service = StatsService(UnitsOfWork.over(db_engine), categories, args.k or settings.stats_min_cell, clock)
             if args.action == "export":
                 breakdowns = [Breakdown.parse(b, args.what) for b in args.by] if args.by else list(build.STANDARD)

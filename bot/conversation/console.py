@@ -14,7 +14,7 @@ import sys
 from typing import TextIO
 
 from bot.conversation.runtime import Runtime
-from bot.conversation.screens import Screen
+from bot.conversation.screens import Remind, Screen
 from bot.engine.events import AskInput, CounsellorRequested, Event, Handoff, InvalidInput
 from bot.engine.inputs import Choose, Jump, Nav, Text, UserInput
 from bot.i18n import texts
@@ -83,6 +83,8 @@ class Console:
             if screen.text:
                 self.out.write(screen.text + "\n")
             topics = [b for b in screen.options if isinstance(b.action, Jump)]
+            if any(isinstance(b.action, Remind) for b in screen.options):  # reminders need Telegram
+                screen.options = [b for b in screen.options if not isinstance(b.action, Remind)]
             if topics:
                 self.topics = [b.action.flow for b in topics if isinstance(b.action, Jump)]
                 for i, button in enumerate(topics, start=1):
@@ -119,7 +121,7 @@ class Console:
         if word in _NAV_KEYS:
             return Nav(_NAV_KEYS[word])  # type: ignore[arg-type]
         for button in self.runtime.presenter.nav(self.tr):
-            if word == button.label.strip("«» ").casefold():
+            if word == button.label.strip("«» ").casefold() and not isinstance(button.action, Remind):
                 return button.action
         return Text(line.strip())
 

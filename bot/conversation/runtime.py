@@ -32,6 +32,7 @@ from bot.engine.schema import (
 )
 from bot.engine.search import FlowIndex, SearchableFlow
 from bot.i18n.catalogs import Catalogs
+from bot.privacy.sealing import ChatSealer, sealer_for
 from bot.stats.recorder import StatsRecorder
 from db.connection import make_db_engine
 from db.migrate import upgrade
@@ -50,6 +51,7 @@ class Runtime:
     conversations: ConversationService
     index: FlowIndex
     clock: Clock
+    sealer: ChatSealer
 
     async def close(self) -> None:
         await self.db_engine.dispose()
@@ -104,10 +106,11 @@ async def open_runtime(settings: Settings, clock: Clock | None = None) -> Runtim
     engine = Engine(registry, clock.today)
     catalogs = Catalogs(settings.locales_dir)
     index = build_index(registry, catalogs, settings.content_dir)
+    sealer = sealer_for(settings.chat_key.get_secret_value() if settings.chat_key else None, settings.data_dir)
     db_engine = make_db_engine(settings.database_url)
-    await upgrade(db_engine)
+    await upgrade(db_engine, chat_sealer=sealer)
     unit_of_work = UnitsOfWork.over(db_engine)
     presenter = Presenter(registry.contacts, DateInputs(registry, engine.today))
     return Runtime(settings, registry, engine, catalogs, presenter, db_engine, unit_of_work,
                    ConversationService(engine, unit_of_work, catalogs, index, StatsRecorder.for_registry(registry)),
-                   index, clock)
+                   index, clock, sealer)

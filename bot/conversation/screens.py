@@ -31,9 +31,17 @@ from bot.engine.registry import Registry
 from bot.engine.schema import InputNode
 from bot.i18n import texts
 from bot.i18n.catalogs import Translator
-from bot.i18n.format import fill, format_value
+from bot.i18n.format import fill, format_value, short_date
 
-ButtonAction = Choose | Nav | Jump  # the engine input a press sends (its step is added when drawn)
+
+@dataclass(frozen=True)
+class Remind:
+    """The 🔔 button under an answer: set a reminder for its deadline ``index`` (not an engine input)."""
+
+    index: int
+
+
+ButtonAction = Choose | Nav | Jump | Remind  # what a press does (an engine input's step is added when drawn)
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,9 @@ _NOTICES = {
     "stale_button": texts.STALE_BUTTON,
     "reference_outdated": texts.REFERENCE_OUTDATED,
 }
+
+_REMIND_ME = {"stay_end": texts.REMIND_ME_STAY_END, "registration": texts.REMIND_ME_REGISTRATION,
+              "permit_end": texts.REMIND_ME_PERMIT_END, "permit_payment": texts.REMIND_ME_PERMIT_PAYMENT}
 
 
 class DateInputs:
@@ -130,7 +141,9 @@ class Presenter:
         if isinstance(ev, Outcome):
             parts = [fill(tr(ev.text), ev.params, tr), *self._cards(ev.contacts, tr),
                      *self._footer(ev.sources, ev.verified_on, tr)]
-            return Screen("\n\n".join(parts), kind="outcome")
+            remind = [Button(tr(_REMIND_ME.get(d.kind, texts.REMIND_ME_STAY_END)).format(
+                date=short_date(d.date, tr.lang)), Remind(i)) for i, d in enumerate(ev.deadlines)]
+            return Screen("\n\n".join(parts), remind, kind="outcome")
         if isinstance(ev, Handoff):
             parts = [fill(tr(ev.text), ev.params, tr), *self._cards(ev.contacts, tr),
                      *self._footer(ev.sources, ev.verified_on, tr)]

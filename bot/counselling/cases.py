@@ -21,7 +21,9 @@ from bot.engine.registry import Registry
 from bot.i18n import texts
 from bot.i18n.catalogs import Catalogs, Translator
 from bot.i18n.languages import native_name
+from bot.privacy.sealing import ChatSealer
 from db.models import Case, CaseMessage, utcnow
+from db.repositories.outbox import lane_of
 from db.statuses import CaseStatus, Urgency
 from db.unit_of_work import UnitsOfWork
 
@@ -80,9 +82,11 @@ class Keyboards(Protocol):
 
 class CaseService:
     def __init__(self, unit_of_work: UnitsOfWork, registry: Registry, catalogs: Catalogs,
-                 group_id: int, group_lang: str, canned: dict[str, CannedReply], *, keyboards: Keyboards):
+                 group_id: int, group_lang: str, canned: dict[str, CannedReply], sealer: ChatSealer, *,
+                 keyboards: Keyboards):
         self.keyboards = keyboards
         self.unit_of_work = unit_of_work
+        self.sealer = sealer
         self.registry = registry
         self.catalogs = catalogs
         self.group_id = group_id
@@ -131,7 +135,8 @@ class CaseService:
             if existing is not None:
                 return existing, False
             answers = ", ".join(f"{k}={v}" for k, v in sorted(handoff.answers.items()))
-            case = await uow.cases.add(Case(code=new_code(), user_key=user_key, chat_id=chat_id, lang=lang,
+            case = await uow.cases.add(Case(code=new_code(), user_key=user_key, chat_sealed=self.sealer.seal(chat_id),
+                                            lang=lang,
                                         flow=handoff.flow, node=handoff.node, category=handoff.category,
                                         urgency=handoff.urgency, summary=answers, status=CaseStatus.OPEN,
                                             opened_at=now))
@@ -154,11 +159,13 @@ class CaseService:
             case = await uow.cases.open_for(user_key)
             if case is None:
                 return False
-            link = await uow.cases.add_message(CaseMessage(case_id=case.id, direction="in", src_chat=chat_id,
-                                                       src_message=message_id, dst_chat=self.group_id))
+            # The migrant's side of the message map is their lane, never their chat id.
+            lane = lane_of(user_key)
+            link = await uow.cases.add_message(CaseMessage(case_id=case.id, direction="in", src_chat=lane,
+                                                           src_message=message_id, dst_chat=self.group_id))
             payload: dict[str, Any] = {"from_chat_id": chat_id, "message_id": message_id, "thread": True}
             if reply_to is not None:
-                original = await uow.cases.message_by_copy(case.id, chat_id, reply_to)
+                original = await uow.cases.message_by_copy(case.id, lane, reply_to)
                 if original is not None:
                     payload["reply_to"] = original.src_message
             await uow.outbox.put(self.group_id, "copyMessage", payload, case_id=case.id,
@@ -170,20 +177,20 @@ class CaseService:
         """Copy a counsellor's message from a case topic to the migrant."""
         async with self.unit_of_work() as uow:
             case = await uow.cases.by_forum_topic(forum_topic_id)
-            if case is None or case.chat_id is None or case.status == CaseStatus.CLOSED:
+            if case is None or case.chat_sealed is None or case.status == CaseStatus.CLOSED:
                 return False
             if case.first_response_at is None:
                 case.first_response_at = now or utcnow()
                 await uow.cases.event(case.id, "first_response", case.first_response_at)
             link = await uow.cases.add_message(CaseMessage(case_id=case.id, direction="out", src_chat=self.group_id,
-                                                       src_message=message_id, dst_chat=case.chat_id))
+                                                       src_message=message_id, dst_chat=lane_of(case.user_key)))
             payload: dict[str, Any] = {"from_chat_id": self.group_id, "message_id": message_id}
             if reply_to is not None:
                 original = await uow.cases.message_by_copy(case.id, self.group_id, reply_to)
                 if original is not None:
                     payload["reply_to"] = original.src_message
-            await uow.outbox.put(case.chat_id, "copyMessage", payload, case_id=case.id,
-                                                link_id=link.id)
+            await uow.outbox.put(lane_of(case.user_key), "copyMessage", payload, case_id=case.id,
+                                 link_id=link.id, sealed=case.chat_sealed)
             return True
 
     async def mirror_edit(self, chat_id: int, message_id: int, text: str, user_key: str | None = None,
@@ -193,11 +200,12 @@ class CaseService:
             case = await (uow.cases.open_for(user_key) if user_key else uow.cases.by_forum_topic(forum_topic_id or 0))
             if case is None:
                 return False
-            link = await uow.cases.message_by_source(case.id, chat_id, message_id)
+            link = await uow.cases.message_by_source(case.id, lane_of(user_key) if user_key else chat_id, message_id)
             if link is None or link.dst_message is None:
                 return False
+            sealed = None if link.dst_chat == self.group_id else case.chat_sealed
             await uow.outbox.put(link.dst_chat, "editMessageText",
-                                                {"message_id": link.dst_message, "text": text}, case_id=case.id)
+                                 {"message_id": link.dst_message, "text": text}, case_id=case.id, sealed=sealed)
             return True
 
     # -- counsellor actions -------------------------------------------------------------------
@@ -206,7 +214,7 @@ class CaseService:
         now = now or utcnow()
         async with self.unit_of_work() as uow:
             case = await uow.cases.get(case_id)
-            if case is None or case.chat_id is None:
+            if case is None or case.chat_sealed is None:
                 return None
             tr_case = self.catalogs.get(case.lang)
             if action == "claim" and case.status != CaseStatus.CLOSED:
@@ -218,9 +226,9 @@ class CaseService:
             elif action == "close" and case.status != CaseStatus.CLOSED:
                 case.status, case.closed_at = CaseStatus.CLOSED, now
                 rating = self.keyboards.rating(case.id)
-                await uow.outbox.put(case.chat_id, "sendMessage", {
+                await uow.outbox.put(lane_of(case.user_key), "sendMessage", {
                     "text": tr_case(texts.CASE_CLOSED).format(code=case.code), "reply_markup": rating},
-                    case_id=case.id)
+                    case_id=case.id, sealed=case.chat_sealed)
                 await uow.outbox.put(self.group_id, "sendMessage", {"text": self.group_tr(texts.CASE_CLOSED_NOTE),
                                                                 "thread": True}, case_id=case.id)
                 await uow.outbox.put(self.group_id, "closeForumTopic", {"thread": True}, case_id=case.id)
@@ -229,8 +237,9 @@ class CaseService:
                 await uow.outbox.put(self.group_id, "reopenForumTopic", {"thread": True}, case_id=case.id)
                 await uow.outbox.put(self.group_id, "sendMessage", {"text": self.group_tr(texts.CASE_REOPENED_NOTE),
                                                                 "thread": True}, case_id=case.id)
-                await uow.outbox.put(case.chat_id, "sendMessage",
-                                 {"text": tr_case(texts.CASE_REOPENED).format(code=case.code)}, case_id=case.id)
+                await uow.outbox.put(lane_of(case.user_key), "sendMessage",
+                                     {"text": tr_case(texts.CASE_REOPENED).format(code=case.code)}, case_id=case.id,
+                                     sealed=case.chat_sealed)
             else:
                 return case
             await uow.cases.event(case.id, action, now)
@@ -272,10 +281,11 @@ class CaseService:
         """A text from the bot to the migrant (in their language), with a copy in the topic."""
         async with self.unit_of_work() as uow:
             case = await uow.cases.get(case_id)
-            if case is None or case.chat_id is None or case.status == CaseStatus.CLOSED:
+            if case is None or case.chat_sealed is None or case.status == CaseStatus.CLOSED:
                 return False
             text = render(self.catalogs.get(case.lang))
-            await uow.outbox.put(case.chat_id, "sendMessage", {"text": text}, case_id=case.id)
+            await uow.outbox.put(lane_of(case.user_key), "sendMessage", {"text": text}, case_id=case.id,
+                                 sealed=case.chat_sealed)
             await uow.outbox.put(self.group_id, "sendMessage", {"text": f"→ {text}", "thread": True}, case_id=case.id)
             if case.first_response_at is None:
                 case.first_response_at = utcnow()
@@ -318,7 +328,9 @@ class CaseService:
                 await uow.outbox.drop_for_case(case.id)
                 for message in await uow.cases.messages(case.id):
                     if message.dst_message is not None and now - message.created_at < DELETABLE_FOR:
-                        await uow.outbox.put(message.dst_chat, "deleteMessage", {"message_id": message.dst_message})
+                        sealed = None if message.dst_chat == self.group_id else case.chat_sealed
+                        await uow.outbox.put(message.dst_chat, "deleteMessage", {"message_id": message.dst_message},
+                                             sealed=sealed)
                 if case.status != CaseStatus.CLOSED:
                     case.status, case.closed_at = CaseStatus.CLOSED, now
                     await uow.outbox.put(self.group_id, "sendMessage", {

@@ -104,6 +104,14 @@ class NotUnderstood(Event):
 
 
 @dataclass(frozen=True)
+class DeadlineDate:
+    """A date in an answer that a reminder can be set for: its kind and the date itself."""
+
+    kind: str
+    date: dt.date
+
+
+@dataclass(frozen=True)
 class Outcome(Event):
     kind: ClassVar[str] = "outcome"
     flow: str
@@ -114,6 +122,15 @@ class Outcome(Event):
     contacts: tuple[str, ...] = ()
     offer_counsellor: bool = True
     params: dict[str, Param] = field(default_factory=dict)
+    deadlines: tuple[DeadlineDate, ...] = ()  # dates still ahead that the migrant can be reminded of
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        if not self.deadlines:
+            out.pop("deadlines")  # answers without a date read as before
+        else:
+            out["deadlines"] = [{"kind": d.kind, "date": d.date.isoformat()} for d in self.deadlines]
+        return out
 
 
 @dataclass(frozen=True)

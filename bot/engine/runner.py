@@ -15,6 +15,7 @@ from bot.engine.conditions import evaluate
 from bot.engine.events import (
     AskInput,
     CounsellorRequested,
+    DeadlineDate,
     Event,
     FlowStarted,
     Handoff,
@@ -208,7 +209,8 @@ class Engine:
             events.append(AskInput(flow, node.id, node.text, node.input, self._params(state, node.text, events)))
         elif isinstance(node, OutcomeNode):
             events.append(Outcome(flow, node.id, node.text, tuple(node.sources), node.verified_on,
-                                  tuple(node.contacts), node.offer_counsellor, self._params(state, node.text, events)))
+                                  tuple(node.contacts), node.offer_counsellor, self._params(state, node.text, events),
+                                  self._deadlines(state, node)))
         elif isinstance(node, HandoffNode):
             events.append(Handoff(flow, node.id, node.text, node.urgency, node.category, tuple(node.contacts),
                                   self._params(state, node.text, events), tuple(node.sources), node.verified_on))
@@ -220,6 +222,28 @@ class Engine:
             if evaluate(case.when, state.answers.get, lambda name: self._value(flow, state, name, today), today):
                 return case.next
         return node.default
+
+    def _deadlines(self, state: State, node: OutcomeNode) -> tuple[DeadlineDate, ...]:
+        """The outcome's declared deadlines that hold for these answers and are still ahead."""
+        if not node.deadlines:
+            return ()
+        flow = self._flow(state.flow)
+        today = self.today()
+        out: list[DeadlineDate] = []
+        for decl in node.deadlines:
+            if decl.when is not None and not evaluate(
+                    decl.when, state.answers.get, lambda name: self._value(flow, state, name, today), today):
+                continue
+            raw = self._value(flow, state, decl.date, today) if decl.date in flow.compute \
+                else state.answers.get(decl.date)
+            if isinstance(raw, str):
+                try:
+                    raw = dt.date.fromisoformat(raw)
+                except ValueError:
+                    raw = None
+            if isinstance(raw, dt.date) and raw >= today:
+                out.append(DeadlineDate(decl.kind, raw))
+        return tuple(out)
 
     def _value(self, flow: Flow, state: State, name: str | None, today: dt.date) -> object:
         comp = flow.compute.get(name or "")

@@ -118,8 +118,23 @@ class InfoNode(_Node):
     next: NodeId
 
 
+DEADLINE_KINDS: tuple[str, ...] = ("stay_end", "registration", "permit_end", "permit_payment")
+
+
+class Deadline(_Strict):
+    """A date in an answer that the migrant may be reminded of: a computed date or a typed date
+    answer, of one kind, offered only when ``when`` holds (always when absent)."""
+
+    date: Annotated[str, Field(pattern=ID_PATTERN)]
+    kind: Literal["stay_end", "registration", "permit_end", "permit_payment"]
+    when: Condition | None = None
+
+
 class OutcomeNode(_Node):
-    """An answer the migrant can act on, with where it comes from and when it was checked."""
+    """An answer the migrant can act on, with where it comes from and when it was checked.
+
+    ``deadlines`` name the dates in it that a reminder can be set for.
+    """
 
     type: Literal["outcome"]
     text: str = Field(min_length=1)
@@ -127,6 +142,7 @@ class OutcomeNode(_Node):
     verified_on: dt.date
     contacts: list[str] = Field(default_factory=list)
     offer_counsellor: bool = True
+    deadlines: list[Deadline] = Field(default_factory=list)
 
 
 class HandoffNode(_Node):

@@ -10,7 +10,7 @@ import re
 import string
 from collections.abc import Iterable
 
-from bot.engine.compute import Official, answers_of
+from bot.engine.compute import DatePlus, Official, Stay, answers_of
 from bot.engine.conditions import All, Any_, Condition, Not, evaluate, referenced_names
 from bot.engine.loader import LoadedFlow
 from bot.engine.problems import Problem
@@ -173,6 +173,8 @@ class _Checker:
                 for v in sorted(values - set(lf.flow.compute)):
                     self.add(lf, n.id, f"condition reads unknown computed value '{v}'",
                              lf.line_of("nodes", i, "cases", j))
+        if isinstance(n, OutcomeNode):
+            self.check_deadlines(lf, n, i)
         if isinstance(n, (OutcomeNode, HandoffNode)) and self.contacts is not None:
             for c in n.contacts:
                 if c not in self.contacts:
@@ -184,6 +186,29 @@ class _Checker:
                          lf.line_of("nodes", i, "verified_on"), warn=True)
             elif age < 0:
                 self.add(lf, n.id, f"verified_on {n.verified_on} is in the future")
+
+    def check_deadlines(self, lf: LoadedFlow, n: OutcomeNode, i: int) -> None:
+        """A deadline names a date: a computed date (``date_plus``, a stay's last day) or a typed date answer."""
+        typed_dates = {node.save for other in self.flows.values() for node in other.flow.nodes
+                       if isinstance(node, InputNode) and node.input == "date"}
+        for j, decl in enumerate(n.deadlines):
+            line = lf.line_of("nodes", i, "deadlines", j)
+            comp = lf.flow.compute.get(decl.date)
+            gives_date = isinstance(comp, DatePlus) or (
+                isinstance(comp, Stay) and comp.stay in ("last_day", "last_day_without_registration"))
+            if comp is not None and not gives_date:
+                self.add(lf, n.id, f"deadline '{decl.date}' is a computed value that is not a date", line)
+            elif comp is None and decl.date not in typed_dates:
+                self.add(lf, n.id, f"deadline '{decl.date}' is neither a computed date nor a typed date answer", line)
+            if decl.when is not None:
+                answers, values = referenced_names(decl.when)
+                for a in sorted(answers - self.all_answers):
+                    self.add(lf, n.id, f"deadline condition reads unknown answer '{a}'", line)
+                for v in sorted(values - set(lf.flow.compute)):
+                    self.add(lf, n.id, f"deadline condition reads unknown computed value '{v}'", line)
+        kinds = [(d.kind, d.date) for d in n.deadlines]
+        if len(set(kinds)) != len(kinds):
+            self.add(lf, n.id, "the same deadline is declared twice")
 
     @staticmethod
     def _texts(n: Node) -> list[str]:

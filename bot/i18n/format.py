@@ -71,6 +71,11 @@ def format_money(amount: int, currency: str, loc: str) -> str:
     return pattern.replace(" ", "\xa0").format(number, sign)
 
 
+def short_date(value: dt.date, lang: str) -> str:
+    """A date as Kazakh papers print it and as people type it here (31.12.2026): for buttons."""
+    return format_date(value, format="dd.MM.yyyy", locale=babel_locale(lang))
+
+
 def fill(template: str, params: dict[str, Any], tr: Translator) -> str:
     """Fill a translated template's placeholders with values formatted for the reader.
 

@@ -17,7 +17,8 @@ from bot.stats.report import Breakdown, StatsService, week_of
 STANDARD = (Breakdown("enquiries", ("flow",)), Breakdown("enquiries", ("flow", "language")),
             Breakdown("enquiries", ("month",)), Breakdown("enquiries", ("campaign",)),
             Breakdown("outcomes", ("flow", "node")), Breakdown("handoffs", ("flow", "urgency")),
-            Breakdown("enquiries", ("asker", "flow")), Breakdown("handoffs", ("asker", "urgency")))
+            Breakdown("enquiries", ("asker", "flow")), Breakdown("handoffs", ("asker", "urgency")),
+            Breakdown("reminders_set", ("deadline",)), Breakdown("reminders_sent", ("deadline",)))
 
 
 async def export(service: StatsService, first: dt.date, last: dt.date, breakdowns: Sequence[Breakdown], fmt: str,

@@ -21,8 +21,9 @@ from bot.stats.suppression import ALL, Table
 
 COLUMNS = {"flow": texts.COL_FLOW, "node": texts.COL_NODE, "language": texts.COL_LANGUAGE,
            "campaign": texts.COL_CAMPAIGN, "urgency": texts.COL_URGENCY, "asker": texts.COL_ASKER,
-           "day": texts.COL_DAY, "week": texts.COL_WEEK, "month": texts.COL_MONTH}
-MEASURES = {"enquiries": texts.COL_ENQUIRIES, "outcomes": texts.COL_OUTCOMES, "handoffs": texts.COL_HANDOFFS}
+           "day": texts.COL_DAY, "week": texts.COL_WEEK, "month": texts.COL_MONTH, "deadline": texts.COL_DEADLINE}
+MEASURES = {"enquiries": texts.COL_ENQUIRIES, "outcomes": texts.COL_OUTCOMES, "handoffs": texts.COL_HANDOFFS,
+            "reminders_set": texts.COL_REMINDERS_SET, "reminders_sent": texts.COL_REMINDERS_SENT}
 
 
 @dataclass(frozen=True)

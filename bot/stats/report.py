@@ -12,9 +12,10 @@ from bot.engine.clock import Clock
 from bot.stats.suppression import Table, suppress
 from db.unit_of_work import UnitsOfWork
 
-WHAT = {"enquiries": ("started",), "outcomes": ("outcome",), "handoffs": ("handoff",)}
+WHAT = {"enquiries": ("started",), "outcomes": ("outcome",), "handoffs": ("handoff",),
+        "reminders_set": ("reminder",), "reminders_sent": ("reminded",)}
 TIME_DIMS = {"day", "week", "month"}
-FACT_DIMS = {"flow", "node", "language", "campaign", "urgency"}
+FACT_DIMS = {"flow", "node", "language", "campaign", "urgency", "deadline"}
 MIN_K = 5
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -11,6 +12,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, KeyBuilder
 from aiogram.types import BotCommand, Update
 
 from bot.config import Settings
+from bot.conversation.reminders import ReminderService
 from bot.conversation.runtime import Runtime, open_runtime
 from bot.counselling.cases import CaseService, load_canned
 from bot.counselling.working_hours import WorkingHours
@@ -38,7 +40,8 @@ from bot.telegram.routers.admin import IsAdmin
 from bot.telegram.session import BotApiSession, bot_api_session
 
 COMMANDS = (("start", texts.CMD_START), ("menu", texts.CMD_MENU), ("language", texts.CMD_LANGUAGE),
-            ("help", texts.CMD_HELP), ("privacy", texts.CMD_PRIVACY), ("forget", texts.CMD_FORGET))
+            ("help", texts.CMD_HELP), ("reminders", texts.CMD_REMINDERS), ("privacy", texts.CMD_PRIVACY),
+            ("forget", texts.CMD_FORGET))
 
 
 class MissingToken(Exception):
@@ -56,6 +59,8 @@ class App:
     worker: UpdateWorker
     cases: CaseService | None = None
     sender: OutboxSender | None = None
+    reminders: ReminderService | None = None
+    clock: Clock | None = None
     tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
     health: Health | None = None
     replica: Replica | None = None  # set when several replicas may share the database (PostgreSQL)
@@ -116,6 +121,8 @@ def _storage(settings: Settings, runtime: Runtime,
 
 
 async def build_app(settings: Settings, clock: Clock | None = None) -> App:
+    """The application. ``clock`` defaults to the real one in TIMEZONE, or one started at
+    CLOCK_START (tests): it is the engine's "today" and schedules the reminders."""
     if settings.bot_token is None or not settings.bot_token.get_secret_value():
         raise MissingToken(
             "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram, then put its token in .env "
@@ -124,7 +131,8 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
     if settings.shared_database and settings.pseudonym_secret is None:
         raise RuntimeError("PSEUDONYM_SECRET must be set on PostgreSQL: every replica needs the same one")
     replica = Replica() if settings.shared_database else None
-    runtime = await open_runtime(settings, clock)
+    runtime = await open_runtime(settings, clock or _clock(settings))
+    clock = runtime.clock
     secret = settings.pseudonym_secret.get_secret_value() if settings.pseudonym_secret else None
     pseudonymize = Pseudonymizer(load_or_create_secret(secret, settings.data_dir / "pseudonym.key"))
     session = _session(settings)
@@ -145,17 +153,37 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
     dispatcher["registry"] = runtime.registry
     dispatcher.include_router(admin.build_router(IsAdmin(settings.admin_ids, settings.admin_chat_id)))
     dispatcher.include_router(migrant.build_router())
-    cases, sender = None, None
+    reminders = ReminderService(runtime.unit_of_work.sessions, runtime.catalogs, runtime.sealer, clock,
+                                settings.reminder_hour)
+    actions.reminders = reminders
+    limiter = RateLimiter(settings.rate_private_per_second, settings.rate_group_per_minute,
+                          settings.rate_global_per_second)
+    # The sender has its own Bot, without the retrying middleware: one slow chat never holds up others.
+    sender = OutboxSender(Bot(settings.bot_token.get_secret_value(), session=_session(settings)),
+                          runtime.unit_of_work, None, limiter, runtime.sealer, on_sent=reminders.sent, replica=replica,
+                          shared=_shared_limits(settings))
+    runtime.unit_of_work.on_outbox_written(sender.wake)  # every commit that queues a message wakes it
+    cases = None
     if settings.counsellor_chat_id is not None:
-        cases, sender = _escalation(settings, runtime, bot, actions, dispatcher, replica)
+        cases = _escalation(settings, runtime, actions, dispatcher, sender)
     inbox = Inbox(runtime.unit_of_work, pseudonymize)
     worker = UpdateWorker(inbox, lambda p: app.handle(p), replica=replica)
-    app = App(settings, runtime, bot, dispatcher, actions, inbox, worker, cases, sender, replica=replica)
+    app = App(settings, runtime, bot, dispatcher, actions, inbox, worker, cases, sender, replica=replica,
+              reminders=reminders, clock=clock)
     redis = getattr(storage, "redis", None)  # RedisStorage: a load balancer stops sending while Redis is away
     app.health = Health(runtime.unit_of_work.sessions, app.liveness,
                         rate_limited=lambda: sender.rate_limited if sender is not None else 0,
                         redis_ping=redis.ping if redis is not None else None)
+    app.health.gauge("jol_reminders_due", "Reminders due and not yet queued for sending", reminders.due_count)
     return app
+
+
+def _clock(settings: Settings) -> Clock:
+    """The real clock in TIMEZONE, or (CLOCK_START, for tests) one that starts at that instant and runs on."""
+    if not settings.clock_start:
+        return Clock.for_zone(settings.timezone)
+    start, began = dt.datetime.fromisoformat(settings.clock_start).astimezone(dt.UTC), time.monotonic()
+    return Clock.for_zone(settings.timezone, lambda: start + dt.timedelta(seconds=time.monotonic() - began))
 
 
 def _session(settings: Settings) -> BotApiSession:
@@ -170,23 +198,18 @@ def _shared_limits(settings: Settings) -> SharedLimits | None:
                         settings.rate_global_per_second)
 
 
-def _escalation(settings: Settings, runtime: Runtime, bot: Bot, actions: MigrantActions,
-                dispatcher: Dispatcher, replica: Replica | None) -> tuple[CaseService, OutboxSender]:
-    """Counsellors: the case service, the outbox sender (its own Bot: no blocking retries) and the
-    group's router. Only built when COUNSELLOR_CHAT_ID is set."""
+def _escalation(settings: Settings, runtime: Runtime, actions: MigrantActions, dispatcher: Dispatcher,
+                sender: OutboxSender) -> CaseService:
+    """Counsellors: the case service and the group's router. Only built when COUNSELLOR_CHAT_ID is set."""
     assert settings.counsellor_chat_id is not None and settings.bot_token is not None
     group_tr = runtime.catalogs.get(settings.counsellor_language)
     cases = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, settings.counsellor_chat_id,
                         settings.counsellor_language, load_canned(settings.content_dir / "canned.yaml"),
-                        keyboards=CaseKeyboards(group_tr))
-    limiter = RateLimiter(settings.rate_private_per_second, settings.rate_group_per_minute,
-                          settings.rate_global_per_second)
-    sender = OutboxSender(Bot(settings.bot_token.get_secret_value(), session=_session(settings)),
-                          runtime.unit_of_work, cases, limiter, replica=replica, shared=_shared_limits(settings))
-    runtime.unit_of_work.on_outbox_written(sender.wake)  # every commit that queues a message wakes it
+                        runtime.sealer, keyboards=CaseKeyboards(group_tr))
+    sender.cases = cases
     hours = WorkingHours.parse(settings.working_hours, settings.working_days, runtime.clock)
     actions.escalation = Escalation(cases, hours, settings.expected_wait_hours, settings.case_retention_days)
     dispatcher["cases"] = cases
     dispatcher["group_tr"] = group_tr
     dispatcher.include_router(counsellor.build_router(settings.counsellor_chat_id, group_tr))
-    return cases, sender
+    return cases

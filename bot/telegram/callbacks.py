@@ -128,3 +128,44 @@ class DaysPick(CallbackData, prefix="d"):
     """/days in the counsellors' group: a citizenship code, or "count"."""
 
     value: str
+
+
+class RemindOffer(CallbackData, prefix="mo"):
+    """🔔 under an answer: deadline ``index`` of the answer shown at ``step``."""
+
+    index: int
+    step: int
+
+
+class RemindSet(CallbackData, prefix="mr"):
+    """When to be reminded: ``choice`` of ``bot.conversation.reminders.CHOICES``."""
+
+    index: int
+    step: int
+    choice: int
+
+
+class RemindTopic(CallbackData, prefix="mt"):
+    """On a reminder: open its topic again."""
+
+    flow: str
+
+
+class RemindStop(CallbackData, prefix="ms"):
+    """On a reminder: done, stop reminding of this deadline (``day`` as 20261224)."""
+
+    kind: str
+    day: int
+
+
+class RemindCounsellor(CallbackData, prefix="mc"):
+    """On a reminder: talk to a counsellor about it."""
+
+    flow: str
+
+
+class RemindCancel(CallbackData, prefix="mx"):
+    """In /reminders: cancel the reminders of one deadline."""
+
+    kind: str
+    day: int

@@ -16,18 +16,19 @@ import yaml
 from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.conversation.reminders import CHOICES, ReminderService, day_code, from_day_code
 from bot.conversation.screens import DatePicker, Presenter, Screen
 from bot.conversation.service import ConversationService, Reply
 from bot.counselling.cases import CaseRequest, CaseService
 from bot.counselling.working_hours import WorkingHours
 from bot.engine.compute import Hours
-from bot.engine.events import CounsellorRequested, Handoff
+from bot.engine.events import CounsellorRequested, DeadlineDate, Handoff, Outcome
 from bot.engine.inputs import Text, UserInput
 from bot.i18n import texts
 from bot.i18n.catalogs import Catalogs, Translator
-from bot.i18n.format import format_value
+from bot.i18n.format import fill, format_value, short_date
 from bot.i18n.languages import native_name
-from bot.telegram.callbacks import CalendarPage, CaseConsent, Consent, Forget, SetLanguage
+from bot.telegram.callbacks import CalendarPage, CaseConsent, Consent, Forget, RemindCancel, RemindSet, SetLanguage
 from bot.telegram.middlewares.context import UpdateContext
 from bot.telegram.render import Outgoing, calendar_rows, deliver, edit_markup, keyboard, parse_ymd, to_messages
 from db.statuses import Urgency
@@ -68,6 +69,7 @@ class MigrantActions:
     retention_days: int
     escalation: Escalation | None = None
     campaigns: frozenset[str] = frozenset()  # the codes in content/campaigns.yaml
+    reminders: ReminderService | None = None
 
     async def ask_language(self, ctx: UpdateContext, campaign: str | None = None) -> None:
         if campaign:  # only a listed code is kept: a phone number or a name typed after /start is not
@@ -242,10 +244,87 @@ class MigrantActions:
         if confirm:
             await self.conversations.forget(ctx.key, ctx.update_id)
             await ctx.fsm.clear()
+            if self.reminders is not None:
+                await self.reminders.forget(ctx.key)
             if self.escalation is not None and await self.escalation.cases.forget(ctx.key):
                 text = f"{text}\n\n{tr(texts.FORGET_CASES)}"
             await self.conversations.settle_erasure()
         await self._edit_or_send(ctx, text, None)
+
+    # -- reminders ----------------------------------------------------------------------------
+    async def _deadline(self, key: str, index: int, step: int) -> tuple[str, DeadlineDate] | None:
+        """Deadline ``index`` of the answer the migrant is at, if it is still the one shown at ``step``."""
+        reply = await self.conversations.current(key)
+        if reply is None or reply.state.step != step:
+            return None
+        outcome = next((e for e in reply.events if isinstance(e, Outcome)), None)
+        if outcome is None or not 0 <= index < len(outcome.deadlines):
+            return None
+        return outcome.flow, outcome.deadlines[index]
+
+    async def remind_offer(self, ctx: UpdateContext, index: int, step: int) -> None:
+        """Ask when to remind, with the two lines on what is kept."""
+        tr = ctx.tr
+        found = await self._deadline(ctx.key, index, step) if self.reminders is not None else None
+        if found is None or self.reminders is None:
+            await self.bot.send_message(chat_id=ctx.chat_id, text=tr(texts.REMIND_GONE))
+            return
+        deadline = found[1]
+        ask = tr(texts.REMIND_ASK).format(what=self.reminders.what(deadline.kind, tr),
+                                          date=format_value(deadline.date, tr.lang, tr))
+        rows = [[InlineKeyboardButton(text=("✓ " if i == 0 else "") + tr(label),
+                                      callback_data=RemindSet(index=index, step=step, choice=i).pack())]
+                for i, (label, _days) in enumerate(CHOICES)]
+        await self.bot.send_message(chat_id=ctx.chat_id, text=f"{ask}\n\n{tr(texts.REMIND_PRIVACY)}",
+                                    reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+    async def remind_set(self, ctx: UpdateContext, index: int, step: int, choice: int) -> None:
+        tr = ctx.tr
+        found = await self._deadline(ctx.key, index, step) if self.reminders is not None else None
+        if found is None or self.reminders is None:
+            await self._edit_or_send(ctx, tr(texts.REMIND_GONE), None)
+            return
+        flow, deadline = found
+        days = await self.reminders.set(ctx.key, ctx.chat_id, ctx.lang, flow, deadline, choice)
+        if not days:
+            text = fill(tr(texts.REMIND_TOO_LATE), {"date": deadline.date}, tr)
+        else:
+            listed = ", ".join(format_value(d, ctx.lang, tr) for d in days)
+            text = tr(texts.REMIND_SET).format(time=self.reminders.time_label(), days=listed)
+        await self._edit_or_send(ctx, text, None)
+
+    async def list_reminders(self, ctx: UpdateContext) -> None:
+        """/reminders: what is set, with a cancel button for each deadline."""
+        tr, lang = ctx.tr, ctx.lang
+        found = await self.reminders.listing(ctx.key) if self.reminders is not None else []
+        if not found or self.reminders is None:
+            await self.bot.send_message(chat_id=ctx.chat_id, text=tr(texts.REMINDERS_NONE))
+            return
+        lines = [tr(texts.REMINDERS_LIST)]
+        rows = []
+        for item in found:
+            lines.append(tr(texts.REMINDERS_ITEM).format(
+                what=self.reminders.what(item.kind, tr), date=format_value(item.date, lang, tr),
+                days=", ".join(format_value(d, lang, tr) for d in item.days)))
+            rows.append([InlineKeyboardButton(text=tr(texts.REMINDERS_CANCEL).format(date=short_date(item.date, lang)),
+                                              callback_data=RemindCancel(kind=item.kind,
+                                                                         day=day_code(item.date)).pack())])
+        await self.bot.send_message(chat_id=ctx.chat_id, text="\n".join(lines),
+                                    reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+    async def remind_cancel(self, ctx: UpdateContext, kind: str, day: int, *, done: bool) -> None:
+        """Cancel one deadline's reminders: from /reminders, or "done, stop reminding" on a reminder."""
+        tr = ctx.tr
+        date = from_day_code(day)
+        if self.reminders is not None and date is not None:
+            await self.reminders.cancel(ctx.key, kind, date)
+        await self._remove_buttons(ctx)
+        if done or self.reminders is None or date is None:
+            text = tr(texts.REMINDER_STOPPED)
+        else:
+            text = tr(texts.REMINDERS_CANCELLED).format(what=self.reminders.what(kind, tr),
+                                                        date=format_value(date, ctx.lang, tr))
+        await self.bot.send_message(chat_id=ctx.chat_id, text=text)
 
     async def _edit_or_send(self, ctx: UpdateContext, text: str, markup: InlineKeyboardMarkup | None) -> None:
         await deliver(self.bot, ctx.chat_id, [Outgoing(text, markup, editable=True)],

@@ -19,9 +19,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from babel import Locale
 from babel.dates import format_date, get_day_names
 
-from bot.conversation.screens import DatePicker, Screen
+from bot.conversation.screens import DatePicker, Remind, Screen
 from bot.engine.inputs import Nav
-from bot.telegram.callbacks import CalendarPage, Inert, PickDate, engine_button
+from bot.telegram.callbacks import CalendarPage, Inert, PickDate, RemindOffer, engine_button
 
 MESSAGE_LIMIT = 4096
 log = logging.getLogger("jol.render")
@@ -109,9 +109,11 @@ def keyboard(screen: Screen, step: int, lang: str = "en") -> InlineKeyboardMarku
     if screen.calendar is not None:
         rows += calendar_rows(screen.calendar, screen.calendar.today, lang, step)
     for button in screen.options:
-        rows.append([InlineKeyboardButton(text=button.label, callback_data=engine_button(button.action, step).pack())])
-    nav = [(b.action == Nav("counsellor"), InlineKeyboardButton(text=b.label,
-                                                               callback_data=engine_button(b.action, step).pack()))
+        data = RemindOffer(index=button.action.index, step=step) if isinstance(button.action, Remind) \
+            else engine_button(button.action, step)
+        rows.append([InlineKeyboardButton(text=button.label, callback_data=data.pack())])
+    nav = [(b.action == Nav("counsellor"), InlineKeyboardButton(
+        text=b.label, callback_data=engine_button(b.action, step).pack()))  # type: ignore[arg-type]
            for b in screen.nav]
     counsellor = [b for is_counsellor, b in nav if is_counsellor]
     others = [b for is_counsellor, b in nav if not is_counsellor]
@@ -130,7 +132,8 @@ def to_messages(screens: list[Screen], step: int, lang: str = "en") -> list[Outg
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
             out.append(Outgoing(chunk, keyboard(screen, step, lang) if last else None,
-                                editable=len(chunks) == 1 and bool(screen.options)))
+                                editable=len(chunks) == 1 and any(not isinstance(b.action, Remind)
+                                                                  for b in screen.options)))
     return out
 
 

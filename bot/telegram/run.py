@@ -99,6 +99,26 @@ async def _remind(app: App, stop: asyncio.Event) -> None:
             pass
 
 
+async def _reminders(app: App, stop: asyncio.Event) -> None:
+    """Queue the reminders that are due (REMINDER_HOUR in TIMEZONE on their day) into the outbox.
+    With several replicas each may run this: a conditional UPDATE gives each reminder to one."""
+    assert app.reminders is not None and app.sender is not None
+    sender = app.sender
+    every = app.settings.reminder_check_seconds
+    while not stop.is_set():
+        queued = await app.reminders.queue_due(on_batch=sender.wake)
+        if queued:
+            log.info("reminders: %d queued", queued)
+        pause = every
+        nxt = await app.reminders.seconds_to_next()
+        if nxt is not None:
+            pause = min(every, max(nxt, 0.05))
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=pause)
+        except TimeoutError:
+            pass
+
+
 async def _serve(app: App, webhook: bool, stop: asyncio.Event, role: str = "all") -> None:
     """``role``: all (intake and handling in one process), poller (only stores polled updates),
     worker (only handles what others stored), webhook (takes webhook calls and handles)."""
@@ -110,7 +130,10 @@ async def _serve(app: App, webhook: bool, stop: asyncio.Event, role: str = "all"
         tasks.start("daily purge", lambda stop: _purge_daily(app, stop), stop)
         if app.sender is not None:
             tasks.start("outbox sender", app.sender.run, stop)
+        if app.cases is not None:
             tasks.start("case reminders", lambda stop: _remind(app, stop), stop)
+        if app.reminders is not None and app.sender is not None:
+            tasks.start("deadline reminders", lambda stop: _reminders(app, stop), stop)
     health = app.health
     assert health is not None
     runners: list[web.AppRunner] = []

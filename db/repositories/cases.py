@@ -82,11 +82,11 @@ class CaseRepository:
         """Remove everything personal of a case; keep its content-free timings for statistics."""
         await self.session.execute(delete(CaseMessage).where(CaseMessage.case_id == case.id))
         case.user_key = None
-        case.chat_id = None
+        case.chat_sealed = None
         case.summary = None
         case.counsellor_name = None
 
     async def closed_before(self, before: dt.datetime) -> list[Case]:
         rows = await self.session.execute(select(Case).where(
-            Case.status == CaseStatus.CLOSED, Case.closed_at < before, Case.chat_id.is_not(None)))
+            Case.status == CaseStatus.CLOSED, Case.closed_at < before, Case.chat_sealed.is_not(None)))
         return list(rows.scalars())

@@ -35,6 +35,14 @@ class ConversationRepository:
     async def get(self, key: str) -> Conversation | None:
         return await self.session.get(Conversation, key)
 
+    async def counted_among(self, keys: list[str]) -> set[str]:
+        """Which of ``keys`` have a conversation and agreed to be counted in statistics."""
+        if not keys:
+            return set()
+        rows = await self.session.execute(select(Conversation.key).where(
+            Conversation.key.in_(keys), Conversation.counted.is_(True)))
+        return set(rows.scalars())
+
     async def put(self, key: str, state: str, lang: str, *, update_id: int | None = None,
                   counted: bool | None = None, campaign: str | None = None, now: dt.datetime | None = None) -> None:
         row = await self.session.get(Conversation, key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from typing import Any
 
@@ -15,20 +16,38 @@ from db.statuses import OutboxStatus
 PENDING, SENT, DEAD = OutboxStatus.PENDING, OutboxStatus.SENT, OutboxStatus.DEAD
 
 
+def lane_of(user_key: str | None) -> int:
+    """The outbox lane of a person: a number taken from their pseudonym, standing in for their chat
+    id so their messages stay in order and paced without the id being stored in clear."""
+    return int.from_bytes(hashlib.sha256(user_key.encode()).digest()[:6], "big") if user_key else 0
+
+
 class OutboxRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
         self.added = 0  # messages queued in this transaction: the unit of work wakes the sender if any
 
     async def put(self, chat_id: int, method: str, payload: dict[str, Any], *, case_id: int | None = None,
-                  link_id: int | None = None) -> OutboxMessage:
+                  link_id: int | None = None, sealed: str | None = None) -> OutboxMessage:
+        """Queue a call. For a migrant, ``chat_id`` is their lane and ``sealed`` their sealed chat id."""
         row = OutboxMessage(chat_id=chat_id, method=method, payload=json.dumps(payload, ensure_ascii=False),
                             case_id=case_id, link_id=link_id, status=PENDING, attempts=0, not_before=utcnow(),
-                            created_at=utcnow())
+                            created_at=utcnow(), chat_sealed=sealed)
         self.session.add(row)
         await self.session.flush()
         self.added += 1
         return row
+
+    def add_many(self, rows: list[OutboxMessage]) -> None:
+        """Queue many prepared calls at once (written at the commit, without a round trip each)."""
+        self.session.add_all(rows)
+        self.added += len(rows)
+
+    @staticmethod
+    def prepared(chat_id: int, method: str, payload: dict[str, Any], *, sealed: str | None = None) -> OutboxMessage:
+        now = utcnow()
+        return OutboxMessage(chat_id=chat_id, method=method, payload=json.dumps(payload, ensure_ascii=False),
+                             status=PENDING, attempts=0, not_before=now, created_at=now, chat_sealed=sealed)
 
     async def heads(self, now: dt.datetime, limit: int = 200) -> list[OutboxMessage]:
         """The oldest pending message of each (case, chat): the only ones that may go now, so every
@@ -54,7 +73,7 @@ class OutboxRepository:
 
     async def sent(self, row_id: int) -> None:
         await self.session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(
-            status=SENT, sent_at=utcnow(), payload="{}"))
+            status=SENT, sent_at=utcnow(), payload="{}", chat_sealed=None))
 
     async def retry(self, row_id: int, not_before: dt.datetime, error: str, count: bool = True) -> None:
         values: dict[str, Any] = {"not_before": not_before, "error": error[:200]}
@@ -64,7 +83,7 @@ class OutboxRepository:
 
     async def dead(self, row_id: int, error: str) -> None:
         await self.session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(
-            status=DEAD, error=error[:200], payload="{}"))
+            status=DEAD, error=error[:200], payload="{}", chat_sealed=None))
 
     async def drop_for_case(self, case_id: int) -> None:
         """Every row of the case, sent or not: a sent row still holds the migrant's chat id."""

@@ -14,7 +14,8 @@ from db.models import Case, EnquiryFact, FactCategory
 
 FACT_COLUMNS = {"flow": EnquiryFact.flow, "node": EnquiryFact.node, "kind": EnquiryFact.kind,
                 "urgency": EnquiryFact.urgency, "language": EnquiryFact.lang, "campaign": EnquiryFact.campaign,
-                "day": EnquiryFact.day}
+                "day": EnquiryFact.day,
+                "deadline": EnquiryFact.node}  # reminder facts keep the kind of deadline where others keep the node
 
 
 class StatsRepository:

@@ -131,7 +131,7 @@ async def test_a_case_from_escalation_to_forget(tg: FakeTelegram, tmp_path: Path
         await person.expect("conversation with the counsellor was closed and erased")
         await tg.wait_for(lambda: len([c for c in tg.calls("deleteMessage") if c.ok]) >= 4, 10, what="deletions")
         async with app.runtime.db_engine.connect() as conn:
-            case = (await conn.execute(text("select chat_id, user_key, summary, status from cases"))).one()
+            case = (await conn.execute(text("select chat_sealed, user_key, summary, status from cases"))).one()
             relayed = (await conn.execute(text("select count(*) from case_messages"))).scalar_one()
         assert tuple(case) == (None, None, None, "closed") and relayed == 0
 

@@ -28,7 +28,7 @@ async def open_cases(tmp_path: Path, users: list[int]) -> None:
                                     _env_file=None))  # type: ignore[call-arg]
     try:
         cases = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP_ID, "en", {},
-                            keyboards=CaseKeyboards(runtime.catalogs.get("en")))
+                            runtime.sealer, keyboards=CaseKeyboards(runtime.catalogs.get("en")))
         names = Pseudonymizer(SECRET.encode())
         for user in users:
             await cases.open_case(names.user(user), user, "ru", CaseRequest("work_permit", "permit_expired",

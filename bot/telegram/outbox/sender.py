@@ -2,7 +2,8 @@
 
 * 429: the message waits ``retry_after`` (and its chat is paused), then goes again.
 * 5xx and network errors: retried with capped exponential backoff, then dead-lettered.
-* 403 (the migrant blocked the bot): the case is marked unreachable and the counsellors told.
+* 403 (the migrant blocked the bot): the case is marked unreachable and the counsellors told; a
+  reminder is dropped with the person's other reminders, never retried.
 * A deleted or closed case topic: a new topic is made with the summary, then the message goes.
 * Any other 400: dead-lettered and logged as an error; it would never succeed.
 
@@ -30,10 +31,12 @@ from aiogram.types import InlineKeyboardMarkup, ReplyParameters
 
 from bot.counselling.cases import CaseService
 from bot.i18n import texts
+from bot.privacy.sealing import ChatSealer, SealError
 from bot.telegram.outbox.rate_limits import RateLimiter
 from bot.telegram.outbox.shared_limits import SharedLimits
 from bot.telegram.replica import Replica
 from db.models import OutboxMessage, utcnow
+from db.repositories.reminders import ReminderRepository
 from db.unit_of_work import UnitsOfWork
 
 log = logging.getLogger("jol.sender")
@@ -48,14 +51,17 @@ def lane(row: OutboxMessage) -> str:
 
 
 class OutboxSender:
-    def __init__(self, bot: Bot, unit_of_work: UnitsOfWork, cases: CaseService,
-                 limiter: RateLimiter, replica: Replica | None = None, shared: SharedLimits | None = None):
+    def __init__(self, bot: Bot, unit_of_work: UnitsOfWork, cases: CaseService | None,
+                 limiter: RateLimiter, sealer: ChatSealer, on_sent: Any = None, replica: Replica | None = None,
+                 shared: SharedLimits | None = None):
         self.bot = bot
         self.replica = replica
         self.shared = shared  # with several replicas: the limits counted for all of them in Redis
         self.unit_of_work = unit_of_work
-        self.cases = cases
+        self.cases = cases  # None without a counsellors' group: reminders still go out
         self.limiter = limiter
+        self.sealer = sealer
+        self.on_sent = on_sent  # async callback(row, payload) after a message is confirmed
         self._wake = asyncio.Event()
         self.delivered = 0
         self.dead = 0
@@ -131,6 +137,10 @@ class OutboxSender:
         payload = json.loads(row.payload or "{}")
         try:
             result = await self._call(row, payload)
+        except SealError as exc:
+            log.error("outbox %s: its chat id cannot be opened with this CHAT_KEY", row.id)
+            self.dead += 1
+            await self._dead(row.id, str(exc))
         except TelegramRetryAfter as exc:
             self.rate_limited += 1
             self.limiter.block(row.chat_id, exc.retry_after)
@@ -163,35 +173,36 @@ class OutboxSender:
             self.delivered += 1
 
     async def _call(self, row: OutboxMessage, payload: dict[str, Any]) -> Any:
+        chat_id = self.sealer.open(row.chat_sealed) if row.chat_sealed else row.chat_id
         thread = await self._thread(row) if payload.get("thread") else None
         markup = InlineKeyboardMarkup.model_validate(payload["reply_markup"]) if payload.get("reply_markup") else None
         reply = ReplyParameters(message_id=payload["reply_to"], allow_sending_without_reply=True) \
             if payload.get("reply_to") else None
         if row.method == "copyMessage":
-            return await self.bot.copy_message(chat_id=row.chat_id, from_chat_id=payload["from_chat_id"],
+            return await self.bot.copy_message(chat_id=chat_id, from_chat_id=payload["from_chat_id"],
                                                message_id=payload["message_id"], message_thread_id=thread,
                                                reply_parameters=reply)
         if row.method == "sendMessage":
-            return await self.bot.send_message(chat_id=row.chat_id, text=payload["text"], message_thread_id=thread,
+            return await self.bot.send_message(chat_id=chat_id, text=payload["text"], message_thread_id=thread,
                                                reply_markup=markup, reply_parameters=reply)
         if row.method == "editMessageText":
-            return await self.bot.edit_message_text(chat_id=row.chat_id, message_id=payload["message_id"],
+            return await self.bot.edit_message_text(chat_id=chat_id, message_id=payload["message_id"],
                                                     text=payload["text"])
         if row.method == "deleteMessage":
-            return await self.bot.delete_message(chat_id=row.chat_id, message_id=payload["message_id"])
+            return await self.bot.delete_message(chat_id=chat_id, message_id=payload["message_id"])
         if row.method == "createForumTopic":
-            return await self.bot.create_forum_topic(chat_id=row.chat_id, name=payload["name"])
+            return await self.bot.create_forum_topic(chat_id=chat_id, name=payload["name"])
         if row.method == "editForumTopic":
-            return await self.bot.edit_forum_topic(chat_id=row.chat_id, message_thread_id=thread or 0,
+            return await self.bot.edit_forum_topic(chat_id=chat_id, message_thread_id=thread or 0,
                                                    name=payload["name"])
         if row.method == "closeForumTopic":
-            return await self.bot.close_forum_topic(chat_id=row.chat_id, message_thread_id=thread or 0)
+            return await self.bot.close_forum_topic(chat_id=chat_id, message_thread_id=thread or 0)
         if row.method == "reopenForumTopic":
-            return await self.bot.reopen_forum_topic(chat_id=row.chat_id, message_thread_id=thread or 0)
+            return await self.bot.reopen_forum_topic(chat_id=chat_id, message_thread_id=thread or 0)
         raise ValueError(f"unknown outbox method {row.method}")
 
     async def _thread(self, row: OutboxMessage) -> int | None:
-        if row.case_id is None:
+        if row.case_id is None or self.cases is None:
             return None
         async with self.unit_of_work() as uow:
             case = await uow.cases.get(row.case_id)
@@ -201,6 +212,8 @@ class OutboxSender:
         return topic
 
     async def _recreate_forum_topic(self, case_id: int) -> int | None:
+        if self.cases is None:
+            return None
         async with self.unit_of_work() as uow:
             case = await uow.cases.get(case_id)
             if case is None:
@@ -228,11 +241,20 @@ class OutboxSender:
             message_id = getattr(result, "message_id", None)
             if row.link_id is not None and message_id is not None:
                 await uow.cases.set_copy(row.link_id, message_id)
+            if self.on_sent is not None:
+                await self.on_sent(uow.session, json.loads(row.payload or "{}"))
 
     async def _forbidden(self, row: OutboxMessage, reason: str) -> None:
         async with self.unit_of_work() as uow:
             await uow.outbox.dead(row.id, reason)
-            if row.case_id is None or row.chat_id == self.cases.group_id:
+            reminder = json.loads(row.payload or "{}").get("reminder")
+            if isinstance(reminder, dict) and reminder.get("user"):
+                # Blocked: the person's other reminders could never arrive either. Drop them all.
+                dropped = await ReminderRepository(uow.session).delete_for(str(reminder["user"]))
+                log.info("a reminder met 403 (the bot is blocked): dropped it and %d more", dropped)
+                self.dead += 1
+                return
+            if self.cases is None or row.case_id is None or row.chat_id == self.cases.group_id:
                 log.error("the bot may not write to chat %s: %s", row.chat_id, reason)
                 return
             case = await uow.cases.get(row.case_id)

@@ -7,7 +7,7 @@ from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 
-from bot.engine.inputs import Nav, Text
+from bot.engine.inputs import Jump, Nav, Text
 from bot.i18n import texts
 from bot.telegram.callbacks import (
     CalendarPage,
@@ -21,6 +21,12 @@ from bot.telegram.callbacks import (
     Pick,
     PickDate,
     Rate,
+    RemindCancel,
+    RemindCounsellor,
+    RemindOffer,
+    RemindSet,
+    RemindStop,
+    RemindTopic,
     SetLanguage,
 )
 from bot.telegram.middlewares.answer_first import AnswerFirstMiddleware
@@ -97,6 +103,39 @@ async def rate(query: CallbackQuery, callback_data: Rate, actions: MigrantAction
     await actions.rate(ctx, callback_data.case_id, callback_data.stars)
 
 
+async def reminders(message: Message, actions: MigrantActions, ctx: UpdateContext) -> None:
+    await actions.list_reminders(ctx)
+
+
+async def remind_offer(query: CallbackQuery, callback_data: RemindOffer, actions: MigrantActions,
+                       ctx: UpdateContext) -> None:
+    await actions.remind_offer(ctx, callback_data.index, callback_data.step)
+
+
+async def remind_set(query: CallbackQuery, callback_data: RemindSet, actions: MigrantActions,
+                     ctx: UpdateContext) -> None:
+    await actions.remind_set(ctx, callback_data.index, callback_data.step, callback_data.choice)
+
+
+async def remind_cancel(query: CallbackQuery, callback_data: RemindCancel, actions: MigrantActions,
+                        ctx: UpdateContext) -> None:
+    await actions.remind_cancel(ctx, callback_data.kind, callback_data.day, done=False)
+
+
+async def remind_stop(query: CallbackQuery, callback_data: RemindStop, actions: MigrantActions,
+                      ctx: UpdateContext) -> None:
+    await actions.remind_cancel(ctx, callback_data.kind, callback_data.day, done=True)
+
+
+async def remind_topic(query: CallbackQuery, callback_data: RemindTopic, actions: MigrantActions,
+                       ctx: UpdateContext) -> None:
+    await actions.step(ctx, Jump(callback_data.flow))
+
+
+async def remind_counsellor(query: CallbackQuery, actions: MigrantActions, ctx: UpdateContext) -> None:
+    await actions.step(ctx, Nav("counsellor"))
+
+
 async def relay(message: Message, actions: MigrantActions, ctx: UpdateContext) -> None:
     """While a case is open, everything the migrant writes goes to their counsellor."""
     reply_to = message.reply_to_message.message_id if message.reply_to_message else None
@@ -141,6 +180,13 @@ def build_router() -> Router:
     router.message.register(privacy, Command("privacy"))
     router.message.register(forget, Command("forget"))
     router.callback_query.register(forget_answer, Forget.filter())
+    router.message.register(reminders, Command("reminders"))
+    router.callback_query.register(remind_offer, RemindOffer.filter())
+    router.callback_query.register(remind_set, RemindSet.filter())
+    router.callback_query.register(remind_cancel, RemindCancel.filter())
+    router.callback_query.register(remind_stop, RemindStop.filter())
+    router.callback_query.register(remind_topic, RemindTopic.filter())
+    router.callback_query.register(remind_counsellor, RemindCounsellor.filter())
     router.callback_query.register(press, Pick.filter())
     router.callback_query.register(press, Go.filter(F.action.in_({"back", "menu", "restart", "counsellor",
                                                                   "counsellor_urgent"})))

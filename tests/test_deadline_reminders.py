@@ -21,7 +21,7 @@ from bot.engine.loader import load_flow_text
 from bot.engine.validate import validate
 from bot.privacy.sealing import ChatSealer, SealError, load_or_create_key
 from bot.stats.report import Breakdown, StatsService
-from db.connection import make_engine, make_sessionmaker
+from db.connection import make_db_engine, make_sessionmaker
 from db.migrate import upgrade
 from tests.services import postgres_database
 
@@ -104,7 +104,7 @@ async def test_reminders_due_together_send_one_message_and_cancel_forget_remove(
 async def test_two_processes_take_each_reminder_once(tmp_path: Path, backend: str) -> None:
     async def run(url: str) -> None:
         sealer = ChatSealer(load_or_create_key(None, tmp_path / "chat.key"))
-        engines = [make_engine(url), make_engine(url)]
+        engines = [make_db_engine(url), make_db_engine(url)]
         try:
             await upgrade(engines[0], chat_sealer=sealer)
             hands = Hands("2026-11-30T06:00:00+00:00")
@@ -162,7 +162,7 @@ async def test_reminders_set_and_sent_are_counted_by_kind_and_suppressed(runtime
 
 async def test_migration_seals_the_chat_ids_cases_already_keep(tmp_path: Path) -> None:
     db_file = tmp_path / "old.sqlite"
-    engine = make_engine(f"sqlite+aiosqlite:///{db_file}")
+    engine = make_db_engine(f"sqlite+aiosqlite:///{db_file}")
     sealer = ChatSealer(load_or_create_key(None, tmp_path / "chat.key"))
     try:
         await upgrade(engine, "0005")

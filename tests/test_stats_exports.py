@@ -87,7 +87,7 @@ async def test_csv_without_by_is_one_long_table_of_every_breakdown(sessions: asy
     assert {(r["flow"], r["urgency"], r["count"]) for r in handoffs} >= {("stay", "normal", "6")}
     # Columns a breakdown does not use are empty, and every row has every column.
     assert all(r["language"] == "" for r in rows if r["breakdown"] == "enquiries by flow")
-    assert all(len(r) == 10 and None not in r for r in rows)
+    assert all(len(r) == 11 and None not in r for r in rows)
 
 
 @pytest.mark.slow

@@ -98,7 +98,7 @@ class Console:
             answers = [b for b in screen.options if not isinstance(b.action, Jump)]
             if screen.nav and not answers and not typed_answer:
                 # Nothing to answer here (the end of a topic): the buttons are the choices.
-                self.numbered = [b.action for b in screen.nav]
+                self.numbered = [b.action for b in screen.nav if not isinstance(b.action, Remind)]
                 for i, button in enumerate(screen.nav, start=1):
                     self.out.write(f"  {i}. {button.label}\n")
             elif screen.nav:

@@ -22,7 +22,8 @@ ON_THE_DAY = "2026-12-24T06:00:00+00:00"  # 11:00 in Almaty, 7 days before 31 De
 async def set_permit_reminder(person: Person) -> None:
     """Through the work-permit topic to the answer "valid until 31 December", then 🔔."""
     await person.onboard()
-    for label, expected in (("No", "What is your question about?"), ("Work permit", "Which country's passport"),
+    for label, expected in (("No", "Who is asking?"), ("I work or live in Kazakhstan", "What is your question about?"),
+                            ("Work permit", "Which country's passport"),
                             ("Uzbekistan", "Who do you work for"), ("A family", "already have a permit"),
                             ("Yes", "name the city or region"), ("Yes", "last day of your permit")):
         person.press(label)

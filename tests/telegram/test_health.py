@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from bot.telegram.app import App
 from bot.telegram.health import health_app
+from db.models import Reminder
 
 from .conftest import Migrant
 from .session import RecordingSession
@@ -74,7 +76,11 @@ async def test_metrics_count_updates_backlogs_and_cases(app: App, session: Recor
                                                               "chat": {"id": 5, "type": "private"},
                                                               "from": {"id": 5, "is_bot": False, "first_name": "A"},
                                                               "text": "waiting"}}])
-    app.health.gauge("jol_reminders_due", "Reminders due now", lambda: _value(4))
+    async with app.runtime.unit_of_work.sessions() as session, session.begin():  # 4 reminders due, 1 later
+        for n in range(5):
+            session.add(Reminder(user_key=f"k{n}", chat_sealed="x", lang="ru", kind="stay_end",
+                                 deadline=dt.date(2099, 1, 1), flow="stay",
+                                 due_at=dt.datetime(2000 if n < 4 else 2099, 1, 1, tzinfo=dt.UTC)))
     resp = await client.get("/metrics")
     assert resp.status == 200 and resp.headers["Content-Type"].startswith("text/plain; version=0.0.4")
     text = await resp.text()
@@ -101,9 +107,6 @@ async def test_metrics_count_updates_backlogs_and_cases(app: App, session: Recor
     assert metric(text, "jol_updates_handled_total") == 1
     assert metric(text, "jol_update_handling_seconds_count") == 4
 
-
-async def _value(n: float) -> float:
-    return n
 
 
 async def test_readyz_fails_while_redis_does_not_answer(app: App, client: TestClient) -> None:  # type: ignore[type-arg]

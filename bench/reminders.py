@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from tests.fake_telegram import FakeTelegram
+from fakegram import FakeTelegram
 
 from bot.config import Settings
 from bot.conversation.reminders import ReminderService

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_telegram import FakeTelegram
+from fakegram import FakeTelegram
 
 from .harness import BotProcess, Person
 

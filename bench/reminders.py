@@ -26,7 +26,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from fakegram import FakeTelegram
 
 from bot.config import Settings
 from bot.conversation.reminders import ReminderService
@@ -36,6 +35,7 @@ from bot.telegram.outbox.rate_limits import RateLimiter
 from bot.telegram.outbox.sender import OutboxSender
 from db.models import Reminder
 from db.repositories.reminders import ReminderRepository
+from fakegram import FakeTelegram
 
 TOKEN = "123456:BENCH-reminders-abcdefghijklmnopqrstuvwxyz"
 DAY = dt.date(2026, 12, 24)

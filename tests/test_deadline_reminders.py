@@ -146,7 +146,7 @@ async def test_reminders_set_and_sent_are_counted_by_kind_and_suppressed(runtime
     for _ in range(6):
         async with runtime.unit_of_work.sessions() as session, session.begin():
             await reminders.sent(session, {"reminder": {"kind": "permit_end", "counted": True}})
-    stats = StatsService(runtime.unit_of_work, [], k=5)
+    stats = StatsService(runtime.unit_of_work, [], 5, clock_at(hands))
     day = dt.date(2026, 11, 30)
     set_table = await stats.table(day, day, Breakdown("reminders_set", ("deadline",)))
     # 1 is below k, and 6 would give it away by subtraction from the total: both are hidden.

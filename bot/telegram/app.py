@@ -110,13 +110,16 @@ class PseudonymousKeys(KeyBuilder):
 def _storage(settings: Settings, runtime: Runtime,
              pseudonymize: Pseudonymizer) -> tuple[BaseStorage, BaseEventIsolation]:
     if settings.redis_url:
-        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+        from aiogram.fsm.storage.redis import RedisStorage
 
         # keys by pseudonym, never fsm:<telegram id>; they expire with the conversation's retention
         ttl = dt.timedelta(days=settings.conversation_retention_days)
         storage = RedisStorage.from_url(settings.redis_url, key_builder=PseudonymousKeys(pseudonymize),
                                         state_ttl=ttl, data_ttl=ttl)
-        return storage, RedisEventIsolation(storage.redis, key_builder=PseudonymousKeys(pseudonymize))
+        # One person at a time is already kept by the worker's queue per person, and across replicas by the
+        # person leases in the database; a lock in Redis would add nothing but a stall of up to a minute
+        # for whoever held one when Redis went away.
+        return storage, PerUserIsolation()
     return SQLStorage(runtime.unit_of_work, pseudonymize), PerUserIsolation()
 
 

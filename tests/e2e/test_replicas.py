@@ -34,7 +34,7 @@ def free_port() -> int:
 
 
 class Cluster:
-    def __init__(self, tg: FakeTelegram, tmp_path: Path, database_url: str, n: int = 3):
+    def __init__(self, tg: FakeTelegram, tmp_path: Path, database_url: str, n: int = 3, **env: str):
         self.tg = tg
         self.ports = [free_port() for _ in range(n)]
         public = f"http://127.0.0.1:{self.ports[0]}/telegram"  # where setWebhook points; the test spreads calls
@@ -44,7 +44,7 @@ class Cluster:
             workdir.mkdir()
             self.replicas.append(BotProcess(
                 tg.base_url, workdir, DATABASE_URL=database_url, PSEUDONYM_SECRET="one-secret-for-all-replicas",
-                WEBHOOK_URL=public, WEBHOOK_SECRET=SECRET, WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port)))
+                WEBHOOK_URL=public, WEBHOOK_SECRET=SECRET, WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port), **env))
         self.down: set[int] = set()
 
     def start(self) -> None:

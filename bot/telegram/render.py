@@ -24,6 +24,7 @@ from bot.engine.inputs import Nav
 from bot.telegram.callbacks import CalendarPage, Inert, PickDate, RemindOffer, engine_button
 
 MESSAGE_LIMIT = 4096
+BLANK = "\u2800"  # an empty-looking calendar cell: Telegram refuses a button whose text is blank
 log = logging.getLogger("jol.render")
 
 
@@ -86,15 +87,15 @@ def calendar_rows(picker: DatePicker, month: dt.date, lang: str, step: int) -> l
     can_back = picker.earliest is None or picker.earliest < month
     can_forward = picker.latest is None or picker.latest >= after
     title = format_date(month, "LLLL y", locale=locale)
-    rows = [[page(before, "‹") if can_back else inert(" "), inert(title[:1].upper() + title[1:]),
-             page(after, "›") if can_forward else inert(" ")]]
+    rows = [[page(before, "‹") if can_back else inert(BLANK), inert(title[:1].upper() + title[1:]),
+             page(after, "›") if can_forward else inert(BLANK)]]
     names = get_day_names("abbreviated", context="stand-alone", locale=locale)
     rows.append([inert(names[i][:2]) for i in range(7)])
     for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
         row = []
         for day in week:
             if day.month != month.month:
-                row.append(inert(" "))
+                row.append(inert(BLANK))
             elif not picker.accepts(day):
                 row.append(inert("·"))
             else:

@@ -21,7 +21,7 @@ from bot.i18n import texts
 from bot.i18n.languages import LANGUAGES
 from bot.privacy.pseudonyms import Pseudonymizer, load_or_create_secret
 from bot.stats.report import StatsService
-from bot.telegram.fsm_storage import SQLStorage
+from bot.telegram.fsm_storage import ConversationFsmMiddleware, SQLStorage
 from bot.telegram.health import Health
 from bot.telegram.intake.inbox import Inbox
 from bot.telegram.intake.isolation import PerUserIsolation
@@ -142,7 +142,8 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
     session.middleware(RetryMiddleware())
     bot = Bot(settings.bot_token.get_secret_value(), session=session)
     storage, isolation = _storage(settings, runtime, pseudonymize)
-    dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
+    dispatcher = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True)
+    dispatcher.update.outer_middleware(ConversationFsmMiddleware(storage, isolation))  # aiogram's, one read less
     languages = [lang for lang in LANGUAGES if lang in runtime.catalogs.available()]
     actions = MigrantActions(bot, runtime.conversations, runtime.presenter, runtime.catalogs, languages,
                              settings.conversation_retention_days,

@@ -2,16 +2,24 @@
 
 Keys are pseudonymised like everything else, so the table never holds a Telegram id. Each call
 is its own short transaction.
+
+aiogram reads the FSM state of every update before its handlers run, and the context middleware
+then reads the person's language from their conversation: two transactions for two small rows.
+``ConversationFsmMiddleware`` (aiogram's FSM middleware, in the Dispatcher's place) reads both in
+one transaction, under the same per-person lock, and hands the language on as ``STORED_LANGUAGE``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, cast
 
+from aiogram import Bot
+from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
+from aiogram.types import TelegramObject
 
 from bot.privacy.pseudonyms import Pseudonymizer
 from db.unit_of_work import UnitsOfWork
@@ -30,6 +38,13 @@ class SQLStorage(BaseStorage):
         value = state.state if isinstance(state, State) else state
         async with self.unit_of_work() as uow:
             await uow.fsm.set_state(self._key(key), value)
+
+    async def state_and_language(self, key: StorageKey) -> tuple[str | None, str | None]:
+        """The FSM state and the language of the person's conversation (None if they have none)."""
+        async with self.unit_of_work() as uow:
+            row = await uow.fsm.get(self._key(key))
+            conversation = await uow.conversations.get(self.pseudonymize.user(key.user_id))
+            return (row.state if row else None), (conversation.lang if conversation else None)
 
     async def get_state(self, key: StorageKey) -> str | None:
         async with self.unit_of_work() as uow:
@@ -50,3 +65,24 @@ class SQLStorage(BaseStorage):
 
     async def close(self) -> None:
         return None
+
+
+STORED_LANGUAGE = "stored_language"  # data key: the conversation's language, None when there is none
+
+
+class ConversationFsmMiddleware(FSMContextMiddleware):
+    """aiogram's FSM middleware, reading the FSM state and the conversation's language at once."""
+
+    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+                       event: TelegramObject, data: dict[str, Any]) -> Any:
+        storage = self.storage
+        if not isinstance(storage, SQLStorage):
+            return await super().__call__(handler, event, data)
+        context = self.resolve_event_context(cast(Bot, data["bot"]), data)
+        data["fsm_storage"] = storage
+        if context is None:
+            return await handler(event, data)
+        async with self.events_isolation.lock(key=context.key):  # loaded under the lock, as aiogram does
+            state, language = await storage.state_and_language(context.key)
+            data.update({"state": context, "raw_state": state, STORED_LANGUAGE: language})
+            return await handler(event, data)

@@ -19,6 +19,7 @@ from bot.conversation.service import ConversationService
 from bot.i18n.catalogs import Catalogs, Translator
 from bot.i18n.languages import from_telegram
 from bot.privacy.pseudonyms import Pseudonymizer
+from bot.telegram.fsm_storage import STORED_LANGUAGE
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class ContextMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         if user is not None:
             key = self.pseudonymize.user(user.id)
-            stored = await self.conversations.language(key)
+            stored = data[STORED_LANGUAGE] if STORED_LANGUAGE in data else await self.conversations.language(key)
             lang = stored or from_telegram(user.language_code, self.languages)
             tr = self.catalogs.get(lang)
             data["key"], data["lang"], data["tr"] = key, lang, tr

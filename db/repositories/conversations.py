@@ -77,13 +77,19 @@ class InboxRepository:
 
     async def add_many(self, rows: Sequence[tuple[int, str, str]]) -> int:
         """Store (update_id, key, payload) rows; ones already stored are ignored. Returns the new count."""
+        return len(await self.add_new(rows))
+
+    async def add_new(self, rows: Sequence[tuple[int, str, str]], attempts: int = 0) -> list[int]:
+        """Store (update_id, key, payload) rows, ignoring the ones already stored; returns the
+        update ids that were new. ``attempts`` counts a first attempt already begun."""
         if not rows:
-            return 0
+            return []
         stmt = _insert_ignoring_duplicates(self.session, InboxUpdate).values(
-            [{"update_id": u, "key": k, "payload": p, "status": PENDING, "attempts": 0, "received_at": utcnow()}
+            [{"update_id": u, "key": k, "payload": p, "status": PENDING, "attempts": attempts,
+              "received_at": utcnow()}
              for u, k, p in rows]
         ).on_conflict_do_nothing(index_elements=["update_id"]).returning(InboxUpdate.update_id)
-        return len((await self.session.execute(stmt)).all())
+        return [int(row[0]) for row in (await self.session.execute(stmt)).all()]
 
     async def pending(self, limit: int = 500) -> list[InboxUpdate]:
         """Updates not finished yet, in the order they arrived (not by id: ids can start again, and

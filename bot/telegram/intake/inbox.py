@@ -95,16 +95,29 @@ class Inbox:
     async def store(self, raws: list[dict[str, Any]]) -> int:
         """Keep the updates that can be kept; skip (and log) the ones that cannot, so one broken
         update never blocks those after it. Returns how many were new."""
-        rows = []
+        return len(await self.store_new(raws))
+
+    async def store_new(self, raws: list[dict[str, Any]], *, begun: bool = False) -> list[Pending]:
+        """Like ``store``; returns the updates that were new, in the order given. With ``begun``
+        their first attempt is counted in the same insert (the worker takes them from memory)."""
+        rows, kept = [], {}
         for raw in raws:
             try:
-                rows.append(self.check(raw))
+                update_id, key, payload = self.check(raw)
             except BadUpdate as bad:
                 log.error("update %s skipped: %s", bad.update_id, bad.reason)
+                continue
+            rows.append((update_id, key, payload))
+            kept.setdefault(update_id, (key, raw))
         if not rows:
-            return 0
+            return []
         async with self.unit_of_work() as uow:
-            return await uow.inbox.add_many(rows)
+            new = set(await uow.inbox.add_new(rows, attempts=1 if begun else 0))
+        fresh = []
+        for update_id, (key, raw) in kept.items():  # in the order given, each update once
+            if update_id in new:
+                fresh.append(Pending(update_id, key, raw))
+        return fresh
 
     async def pending(self, limit: int = 500, replica: Replica | None = None) -> list[Pending]:
         """Updates to handle, in arrival order. A replica gets only the people whose lease it holds

@@ -77,7 +77,7 @@ class Poller:
                 continue
             if updates:
                 try:
-                    await self.inbox.store(updates)
+                    await self.worker.take(updates)  # committed here; handed to the worker in memory
                 except Exception as exc:
                     log.warning("could not store %d updates (%s: %s); fetching them again in %.1f s",
                                 len(updates), type(exc).__name__, str(exc)[:200], delay)
@@ -85,7 +85,6 @@ class Poller:
                     delay = min(self.max_backoff, delay * 2)
                     continue
                 offset = max(int(u["update_id"]) for u in updates if isinstance(u.get("update_id"), int)) + 1
-                self.worker.wake()
             delay = 0.5
 
     async def _fetch(self, offset: int | None) -> list[dict[str, Any]]:

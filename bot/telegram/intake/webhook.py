@@ -61,8 +61,7 @@ def webhook_app(inbox: Inbox, worker: UpdateWorker, secret: str, path: str,
         except BadUpdate as bad:  # only the id and the reason are logged, never the content
             log.warning("webhook update %s rejected: %s", bad.update_id, bad.reason)
             return web.Response(status=400, text="bad update")
-        await inbox.store([raw])  # raises (500, Telegram retries) if it cannot be stored
-        worker.wake()
+        await worker.take([raw])  # raises (500, Telegram retries) if it cannot be stored
         return web.Response(text="ok")
 
     async def healthz(_request: web.Request) -> web.Response:

@@ -12,6 +12,11 @@ Attempts are counted for a whole batch in one write before handling, and "done" 
 written in batches too: a crash before they are written only means those updates are looked at
 again, which shows the person their current step once more.
 
+Updates that arrive while the worker is caught up (everything unfinished in the inbox is already
+queued) are handed over in memory by ``take``: stored first, their first attempt counted in the
+same insert, then queued, without being read back. Until the worker has caught up (at start, after
+a failure to record, in a replica), ``take`` stores and wakes it, and the inbox is read as before.
+
 On shutdown nothing new is started: a person's queued updates stay in the inbox for the next
 start, and the ones in flight get the shutdown timeout to finish.
 """
@@ -32,6 +37,7 @@ from db.statuses import InboxStatus
 
 log = logging.getLogger("jol.worker")
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
+LOOK_AHEAD = 500  # unfinished updates read from the inbox at a time
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,7 @@ class UpdateWorker:
         self._tasks: set[asyncio.Task[None]] = set()
         self._attempts: dict[int, int] = {}
         self._done: list[int] = []
+        self._behind = True  # the inbox may hold unfinished updates not queued here: read it first
         self.handled = 0
         self.failed = 0
         self.retried = 0
@@ -75,6 +82,20 @@ class UpdateWorker:
     def wake(self) -> None:
         self._wake.set()
 
+    async def take(self, raws: list[dict[str, Any]]) -> int:
+        """Store updates (committed before this returns: only then may they be confirmed), and
+        queue the new ones from memory when nothing older is left unqueued. Returns how many
+        were new."""
+        hand_over = self.replica is None and not self._behind and not self._stopping.is_set()
+        fresh = await self.inbox.store_new(raws, begun=hand_over)
+        if not hand_over:
+            self.wake()
+            return len(fresh)
+        for item in fresh:
+            self._attempts[item.update_id] = 1
+            self._enqueue(item)
+        return len(fresh)
+
     async def run(self, stop: asyncio.Event) -> None:
         """Pick up pending updates until ``stop`` is set; then start nothing new."""
         self._stopping.clear()
@@ -82,13 +103,15 @@ class UpdateWorker:
             self._wake.clear()
             try:
                 await self.flush()
-                fresh = [item for item in await self.inbox.pending(replica=self.replica)
-                         if item.update_id not in self._queued]
+                pending = await self.inbox.pending(limit=LOOK_AHEAD, replica=self.replica)
+                fresh = [item for item in pending if item.update_id not in self._queued]
                 if fresh:
                     self._attempts.update(await self.inbox.begin_many([item.update_id for item in fresh]))
                     for item in fresh:
                         self._enqueue(item)
+                self._behind = len(pending) >= LOOK_AHEAD  # more than one read holds: read again
             except Exception:  # the database is busy or gone for a moment: look again shortly
+                self._behind = True
                 log.exception("could not read the inbox; trying again")
             waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
             await asyncio.wait(waiters, timeout=self.replica.poll_seconds if self.replica else 1.0,
@@ -137,6 +160,7 @@ class UpdateWorker:
                     except Exception:  # bookkeeping failed; the update stays pending and is retried
                         log.exception("update %s: could not record its state; it will be retried", item.update_id)
                         self._queued.discard(item.update_id)
+                        self._behind = True
             while not queue.empty():  # shutting down: these stay in the inbox for the next start
                 self._queued.discard(queue.get_nowait().update_id)
         finally:

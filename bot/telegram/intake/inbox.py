@@ -100,7 +100,8 @@ class Inbox:
     async def store_new(self, raws: list[dict[str, Any]], *, begun: bool = False) -> list[Pending]:
         """Like ``store``; returns the updates that were new, in the order given. With ``begun``
         their first attempt is counted in the same insert (the worker takes them from memory)."""
-        rows, kept = [], {}
+        rows: list[tuple[int, str, str]] = []
+        kept: dict[int, tuple[str, dict[str, Any]]] = {}
         for raw in raws:
             try:
                 update_id, key, payload = self.check(raw)

@@ -64,7 +64,7 @@ def load_or_create_key(configured: str | None, key_file: Path) -> bytes:
         return parse_key(configured)
     if key_file.exists():
         return parse_key(key_file.read_text())
-    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data folder: the bot's user only
     value = secrets.token_hex(32)
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:

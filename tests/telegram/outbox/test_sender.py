@@ -39,9 +39,9 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         runtime = await open_runtime(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/s.sqlite",
                                               data_dir=tmp_path, _env_file=None))  # type: ignore[call-arg]
         cases = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "en", {},
-                            keyboards=CaseKeyboards(runtime.catalogs.get("en")))
+                            runtime.sealer, keyboards=CaseKeyboards(runtime.catalogs.get("en")))
         bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url)))
-        sender = OutboxSender(bot, runtime.unit_of_work, cases, RateLimiter(1000, 1000, 1000))
+        sender = OutboxSender(bot, runtime.unit_of_work, cases, RateLimiter(1000, 1000, 1000), runtime.sealer)
         runtime.unit_of_work.on_outbox_written(sender.wake)
         try:
             yield World(tg, runtime, cases, sender)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 
@@ -29,3 +31,19 @@ def settings_from(args: argparse.Namespace) -> Any:
     from bot.cli.settings_check import settings_for
 
     return settings_for(args)
+
+
+@asynccontextmanager
+async def upgraded_database(settings: Any) -> AsyncIterator[Any]:
+    """The database engine, its schema brought up to date first; disposed of afterwards."""
+    from bot.privacy.sealing import sealer_for
+    from db.connection import make_db_engine
+    from db.migrate import upgrade
+
+    db_engine = make_db_engine(settings.database_url)
+    try:
+        await upgrade(db_engine, chat_sealer=sealer_for(
+            settings.chat_key.get_secret_value() if settings.chat_key else None, settings.data_dir))
+        yield db_engine
+    finally:
+        await db_engine.dispose()

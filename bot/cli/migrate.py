@@ -6,8 +6,7 @@ import argparse
 import asyncio
 from typing import Any
 
-from bot.cli.common import settings_from
-from bot.privacy.sealing import sealer_for
+from bot.cli.common import settings_from, upgraded_database
 
 
 def add_parser(sub: Any) -> None:
@@ -17,18 +16,11 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from db.connection import make_db_engine
-    from db.migrate import upgrade
-
     settings = settings_from(args)
 
     async def main() -> None:
-        db_engine = make_db_engine(settings.database_url)
-        try:
-            await upgrade(db_engine, chat_sealer=sealer_for(
-                settings.chat_key.get_secret_value() if settings.chat_key else None, settings.data_dir))
-        finally:
-            await db_engine.dispose()
+        async with upgraded_database(settings):
+            pass
 
     asyncio.run(main())
     print("database is up to date")

@@ -6,8 +6,7 @@ import argparse
 import asyncio
 from typing import Any
 
-from bot.cli.common import settings_from
-from bot.privacy.sealing import sealer_for
+from bot.cli.common import settings_from, upgraded_database
 
 
 def add_parser(sub: Any) -> None:
@@ -18,21 +17,14 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.privacy.retention import purge
-    from db.connection import make_db_engine
-    from db.migrate import upgrade
     from db.models import utcnow
     from db.unit_of_work import UnitsOfWork
 
     settings = settings_from(args)
 
     async def main() -> None:
-        db_engine = make_db_engine(settings.database_url)
-        try:
-            await upgrade(db_engine, chat_sealer=sealer_for(
-                settings.chat_key.get_secret_value() if settings.chat_key else None, settings.data_dir))
+        async with upgraded_database(settings) as db_engine:
             result = await purge(UnitsOfWork.over(db_engine), settings.conversation_retention_days, utcnow())
-        finally:
-            await db_engine.dispose()
         print(f"deleted {result.conversations} conversations idle for over {settings.conversation_retention_days} "
               f"days, {result.fsm} old states and {result.updates} handled updates")
 

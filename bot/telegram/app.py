@@ -72,11 +72,12 @@ class App:
 
     async def handle(self, payload: dict[str, Any]) -> None:
         update = Update.model_validate(payload, context={"bot": self.bot})
+        superseded = self.worker.has_newer(self.inbox.key_of(payload))
         if self.health is None:
-            await self.dispatcher.feed_update(self.bot, update)
+            await self.dispatcher.feed_update(self.bot, update, superseded=superseded)
             return
         with self.health.timer():
-            await self.dispatcher.feed_update(self.bot, update)
+            await self.dispatcher.feed_update(self.bot, update, superseded=superseded)
 
     async def set_commands(self) -> None:
         """The command menu in each language Telegram can tell apart (two-letter codes)."""

@@ -105,8 +105,8 @@ class MigrantActions:
         await self._remove_buttons(ctx)
         reply = await self.conversations.start(ctx.key, lang, counted=counted, update_id=ctx.update_id,
                                                campaign=campaign if isinstance(campaign, str) else None)
-        if reply.duplicate:  # applied before a crash, its reply maybe lost: show where the conversation is
-            await self.send(ctx, reply)
+        if reply.duplicate:
+            await self._show_again(ctx, reply, in_place=False)  # the notice keeps its place and text
             return
         await self.send(ctx, reply, at_start=True)
 
@@ -115,10 +115,19 @@ class MigrantActions:
             await self.ask_language(ctx)
             return
         reply = await self.conversations.handle(ctx.key, inp, ctx.lang, update_id=ctx.update_id)
-        if reply.duplicate:  # applied before a crash, its reply maybe lost: show where the conversation is
-            await self.send(ctx, reply)
+        if reply.duplicate:
+            await self._show_again(ctx, reply, in_place=True)
             return
         await self.send(ctx, reply, in_place=True, offer_case=True)
+
+    async def _show_again(self, ctx: UpdateContext, reply: Reply, *, in_place: bool) -> None:
+        """An update applied before a crash, its reply maybe lost or cut short: show where the
+        conversation is, as a new message at the end of the chat, and take the buttons off the
+        pressed message (``in_place``) so that only the current step can be answered. Not when the
+        person has already acted after it: their next update shows the step."""
+        if ctx.superseded:
+            return
+        await self.send(ctx, reply, in_place=in_place, again=True)
 
     async def pick_date(self, ctx: UpdateContext, day: dt.date | None, step: int) -> None:
         """A day pressed on a calendar: the date as if typed, if the calendar is still the current step."""
@@ -155,15 +164,17 @@ class MigrantActions:
             await self.send(ctx, reply)
 
     async def send(self, ctx: UpdateContext, reply: Reply, *, in_place: bool = False, at_start: bool = False,
-                   offer_case: bool = False) -> None:
-        """Show ``reply``; ``in_place``: may edit the message whose button was pressed."""
+                   offer_case: bool = False, again: bool = False) -> None:
+        """Show ``reply``; ``in_place``: may edit the message whose button was pressed (with
+        ``again``, only take its buttons off: the step goes in a new message)."""
         tr = self.catalogs.get(reply.lang)
         screens = self.presenter.screens(reply.events, tr, at_start=at_start)
         messages = to_messages(screens, reply.state.step, reply.lang)
         handoff = next((e for e in reply.events if isinstance(e, (Handoff, CounsellorRequested))), None)
         if handoff is not None and self.escalation is None:
             messages.append(Outgoing(tr(texts.NO_COUNSELLORS)))
-        await deliver(self.bot, ctx.chat_id, messages, pressed_message_id=ctx.pressed_message_id if in_place else None)
+        await deliver(self.bot, ctx.chat_id, messages, pressed_message_id=ctx.pressed_message_id if in_place else None,
+                      edit=not again)
         if handoff is not None and self.escalation is not None and offer_case:
             await self.offer_case(ctx, reply, handoff, tr)
 

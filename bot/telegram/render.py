@@ -150,11 +150,13 @@ def _benign(exc: TelegramBadRequest) -> bool:
     return "message is not modified" in exc.message or "query is too old" in exc.message
 
 
-async def deliver(bot: Bot, chat_id: int, messages: list[Outgoing], *, pressed_message_id: int | None = None) -> None:
-    """Send ``messages``; after a button press, edit the pressed message where that reads better."""
+async def deliver(bot: Bot, chat_id: int, messages: list[Outgoing], *, pressed_message_id: int | None = None,
+                  edit: bool = True) -> None:
+    """Send ``messages``; after a button press, edit the pressed message where that reads better
+    (with ``edit`` off, only take its buttons off)."""
     if pressed_message_id is not None:
         first = messages[0] if messages else None
-        if first is not None and len(messages) == 1 and first.editable:
+        if edit and first is not None and len(messages) == 1 and first.editable:
             try:
                 await bot.edit_message_text(text=first.text, chat_id=chat_id, message_id=pressed_message_id,
                                             reply_markup=first.markup)

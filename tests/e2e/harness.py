@@ -88,7 +88,8 @@ class Person:
 
     async def expect(self, contains: str, timeout: float = 15.0) -> dict[str, Any]:
         await self.tg.wait_for(lambda: contains in self.screen(), timeout,
-                               what=f"the latest message to contain {contains!r} (now: {self.screen()[:80]!r})")
+                               what=f"chat {self.chat_id}: the latest message to contain {contains!r} "
+                                    f"(now: {self.screen()[:80]!r})")
         latest = self.latest()
         assert latest is not None
         return latest

@@ -120,13 +120,12 @@ async def test_three_replicas_share_the_work_and_survive_a_sigkill(tg: FakeTeleg
             for bot in cluster.replicas:
                 if bot.proc is not None and bot.proc.poll() is None:
                     await bot.stop()
-        shown_twice = 0
         for person in people:
             shown = screens(tg, person.chat_id)
-            # Each step's answer is shown in order; the only repeat allowed is the current step shown
-            # again after the crash (an update applied on the killed replica, its reply unconfirmed).
+            # Each step's answer is shown in order, every step once, but for one step shown again after
+            # the crash (an update handled on the killed replica, not yet marked done): the crash cut
+            # at most one update of each person short.
             assert shown == sorted(shown), (person.chat_id, shown)
             assert sorted(set(shown)) == list(range(len(PATH))), (person.chat_id, shown)
-            shown_twice += len(shown) - len(set(shown))
-        assert shown_twice <= 10, f"{shown_twice} screens shown twice (more than a crash window explains)"
+            assert len(shown) - len(set(shown)) <= 1, (person.chat_id, shown)
         assert not [c for c in tg.requests if c.error_code == 429], "Telegram's limits were exceeded"

@@ -47,14 +47,16 @@ class Migrant:
                    "is_animated": False, "is_video": False}
         return await self.update({"message": self._message(sticker=sticker)})
 
-    async def press(self, data: str, message_id: int = 1000, update_id: int | None = None) -> dict[str, Any]:
+    async def press(self, data: str, message_id: int = 1000, update_id: int | None = None, *,
+                    handle: bool = True) -> dict[str, Any]:
         message = {"message_id": message_id, "date": 1764150000, "chat": self.chat,
                    "from": {"id": 42, "is_bot": True, "first_name": "Jol"}, "text": "…"}
         query = {"id": f"q{next(self._update_ids)}", "from": self.user, "chat_instance": "ci", "data": data,
                  "message": message}
-        return await self.update({"callback_query": query}, update_id)
+        return await self.update({"callback_query": query}, update_id, handle=handle)
 
-    async def press_button(self, label_part: str, update_id: int | None = None) -> dict[str, Any]:
+    async def press_button(self, label_part: str, update_id: int | None = None, *,
+                           handle: bool = True) -> dict[str, Any]:
         """Press the button whose label contains ``label_part`` on the latest keyboard."""
         markup = self.session.last_markup()
         assert markup is not None, "no keyboard was shown"
@@ -64,14 +66,16 @@ class Migrant:
         partial = [b for b in buttons if wanted in b.text.casefold()]
         for button in exact or partial:
             assert button.callback_data is not None
-            return await self.press(button.callback_data, update_id=update_id)
+            return await self.press(button.callback_data, update_id=update_id, handle=handle)
         labels = [b.text for b in buttons]
         raise AssertionError(f"no button with {label_part!r}; buttons: {labels}")
 
-    async def update(self, fields: dict[str, Any], update_id: int | None = None) -> dict[str, Any]:
+    async def update(self, fields: dict[str, Any], update_id: int | None = None, *,
+                     handle: bool = True) -> dict[str, Any]:
+        """Store the update in the inbox; with ``handle``, handle it and mark it done."""
         payload = {"update_id": update_id if update_id is not None else next(self._update_ids), **fields}
         stored = await self.app.inbox.store([payload])
-        if stored:
+        if stored and handle:
             await self.app.handle(payload)
             await self.app.inbox.finish(payload["update_id"])
         return payload

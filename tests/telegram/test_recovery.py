@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -65,3 +66,40 @@ async def test_a_reply_lost_in_a_crash_after_the_commit_is_shown_again(app: App,
     assert [p.update_id for p in pressed] == [6000]  # still in the inbox: it is handled again at the next start
     await app.handle(pressed[0].payload)
     assert shown(session) == ["Who is asking?"]  # the step it led to, not a second transition
+
+
+async def test_a_press_handled_again_after_a_crash_shows_its_step_last_with_the_only_live_buttons(
+        app: App, session: RecordingSession) -> None:
+    m = Migrant(app, session, language_code="en")
+    await onboard(m, "English")
+    payload = await m.press_button("No", update_id=7000, handle=False)
+    await app.handle(payload)  # the reply went out; the process died before the update was marked done
+    session.clear()
+    await app.handle(payload)  # handled again at the next start
+    # The step goes at the end of the chat (the first reply may have been cut short after its first
+    # message) and the pressed message loses its buttons, so only the current step can be answered.
+    assert [type(r).__name__ for r in session.requests if r.__class__.__name__ != "AnswerCallbackQuery"] == \
+        ["EditMessageReplyMarkup", "SendMessage"]
+    assert shown(session) == ["Who is asking?"]
+    last = session.requests[-1]
+    assert isinstance(last, SendMessage) and last.reply_markup is not None
+
+
+async def test_after_a_crash_an_update_the_person_already_answered_is_not_shown_again(
+        app: App, session: RecordingSession) -> None:
+    m = Migrant(app, session, language_code="en")
+    await onboard(m, "English")
+    first = await m.press_button("No", update_id=8000, handle=False)
+    await app.handle(first)  # shown; not marked done before the crash
+    await m.press_button("I work or live in Kazakhstan", update_id=8001, handle=False)  # pressed meanwhile
+    session.clear()
+    stop = asyncio.Event()
+    worker = asyncio.create_task(app.worker.run(stop))  # the next start: both are read from the inbox
+    for _ in range(200):
+        if not await app.inbox.pending():
+            break
+        await asyncio.sleep(0.02)
+    stop.set()
+    await worker
+    assert not await app.inbox.pending()
+    assert shown(session) == ["What is your question about?"]  # not "Who is asking?" again

@@ -82,6 +82,12 @@ class UpdateWorker:
     def wake(self) -> None:
         self._wake.set()
 
+    def has_newer(self, key: str) -> bool:
+        """True while an update of the person ``key`` is being handled and a later one of theirs is
+        already queued: they acted after this one, so it need not show them its step again."""
+        queue = self._queues.get(key)
+        return queue is not None and not queue.empty()
+
     async def take(self, raws: list[dict[str, Any]]) -> int:
         """Store updates (committed before this returns: only then may they be confirmed), and
         queue the new ones from memory when nothing older is left unqueued. Returns how many

@@ -34,6 +34,7 @@ class UpdateContext:
     fsm: FSMContext
     update_id: int
     pressed_message_id: int | None = None  # the message whose button was pressed
+    superseded: bool = False  # a later update of the same person is already waiting
 
 
 class ContextMiddleware(BaseMiddleware):
@@ -59,5 +60,5 @@ class ContextMiddleware(BaseMiddleware):
                 query = event.callback_query
                 pressed = query.message.message_id if query is not None and query.message is not None else None
                 data["ctx"] = UpdateContext(key, lang, tr, stored is not None, chat.id if chat else user.id, fsm,
-                                            event.update_id, pressed)
+                                            event.update_id, pressed, bool(data.get("superseded")))
         return await handler(event, data)

@@ -31,7 +31,8 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bot.config import Settings
 from bot.conversation.runtime import open_runtime
-from bot.counselling.cases import CaseRequest, CaseService
+from bot.counselling.cases import CaseRequest
+from bot.counselling.service import Counselling
 from bot.telegram.keyboards import CaseKeyboards
 from bot.telegram.outbox.rate_limits import RateLimiter
 from bot.telegram.outbox.sender import OutboxSender
@@ -65,17 +66,17 @@ async def main(args: argparse.Namespace) -> int:
             settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp}/bench.sqlite", data_dir=Path(tmp),
                                 _env_file=None)  # type: ignore[call-arg]
             runtime = await open_runtime(settings)
-            cases = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "en", {},
-                                runtime.sealer, keyboards=CaseKeyboards(runtime.catalogs.get("en")))
+            counselling = Counselling.build(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "en",
+                                            {}, runtime.sealer, keyboards=CaseKeyboards(runtime.catalogs.get("en")))
             limiter = RateLimiter(1e6, 1e6, 1e6)  # set per burst below
             bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url)))
-            sender = OutboxSender(bot, runtime.unit_of_work, cases, limiter, runtime.sealer)
+            sender = OutboxSender(bot, runtime.unit_of_work, counselling.view, limiter, runtime.sealer)
             try:
                 case_ids = []
                 for i, person in enumerate(migrants):
-                    case, _ = await cases.open_case(f"bench-{i}", person["id"], "en",
-                                                    CaseRequest("work_permit", "permit_expired", "permit_expired",
-                                                            "normal", {}))
+                    case, _ = await counselling.cases.open_case(f"bench-{i}", person["id"], "en",
+                                                                CaseRequest("work_permit", "permit_expired",
+                                                                            "permit_expired", "normal", {}))
                     case_ids.append(case.id)
                 # Topics and summaries first, without limits, so the bursts below start clean.
                 await drain(sender, 2 * len(case_ids), 120)

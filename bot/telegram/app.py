@@ -14,7 +14,8 @@ from aiogram.types import BotCommand, Update
 from bot.config import Settings
 from bot.conversation.reminders import ReminderService
 from bot.conversation.runtime import Runtime, open_runtime
-from bot.counselling.cases import CaseService, load_canned
+from bot.counselling.relay import load_canned
+from bot.counselling.service import Counselling
 from bot.counselling.working_hours import WorkingHours
 from bot.engine.clock import Clock
 from bot.i18n import texts
@@ -57,7 +58,7 @@ class App:
     actions: MigrantActions
     inbox: Inbox
     worker: UpdateWorker
-    cases: CaseService | None = None
+    counselling: Counselling | None = None  # only with a counsellors' group (COUNSELLOR_CHAT_ID)
     sender: OutboxSender | None = None
     reminders: ReminderService | None = None
     clock: Clock | None = None
@@ -168,12 +169,12 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
                           runtime.unit_of_work, None, limiter, runtime.sealer, on_sent=reminders.sent, replica=replica,
                           shared=_shared_limits(settings))
     runtime.unit_of_work.on_outbox_written(sender.wake)  # every commit that queues a message wakes it
-    cases = None
+    counselling = None
     if settings.counsellor_chat_id is not None:
-        cases = _escalation(settings, runtime, actions, dispatcher, sender)
+        counselling = _escalation(settings, runtime, actions, dispatcher, sender)
     inbox = Inbox(runtime.unit_of_work, pseudonymize)
     worker = UpdateWorker(inbox, lambda p: app.handle(p), replica=replica)
-    app = App(settings, runtime, bot, dispatcher, actions, inbox, worker, cases, sender, replica=replica,
+    app = App(settings, runtime, bot, dispatcher, actions, inbox, worker, counselling, sender, replica=replica,
               reminders=reminders, clock=clock)
     redis = getattr(storage, "redis", None)  # RedisStorage: a load balancer stops sending while Redis is away
     app.health = Health(runtime.unit_of_work.sessions, app.liveness,
@@ -204,17 +205,20 @@ def _shared_limits(settings: Settings) -> SharedLimits | None:
 
 
 def _escalation(settings: Settings, runtime: Runtime, actions: MigrantActions, dispatcher: Dispatcher,
-                sender: OutboxSender) -> CaseService:
-    """Counsellors: the case service and the group's router. Only built when COUNSELLOR_CHAT_ID is set."""
+                sender: OutboxSender) -> Counselling:
+    """Counsellors: the counselling parts and the group's router. Only built when COUNSELLOR_CHAT_ID is set."""
     assert settings.counsellor_chat_id is not None and settings.bot_token is not None
     group_tr = runtime.catalogs.get(settings.counsellor_language)
-    cases = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, settings.counsellor_chat_id,
-                        settings.counsellor_language, load_canned(settings.content_dir / "canned.yaml"),
-                        runtime.sealer, keyboards=CaseKeyboards(group_tr))
-    sender.cases = cases
+    counselling = Counselling.build(runtime.unit_of_work, runtime.registry, runtime.catalogs,
+                                    settings.counsellor_chat_id, settings.counsellor_language,
+                                    load_canned(settings.content_dir / "canned.yaml"), runtime.sealer,
+                                    keyboards=CaseKeyboards(group_tr))
+    sender.cases = counselling.view
     hours = WorkingHours.parse(settings.working_hours, settings.working_days, runtime.clock)
-    actions.escalation = Escalation(cases, hours, settings.expected_wait_hours, settings.case_retention_days)
-    dispatcher["cases"] = cases
+    actions.escalation = Escalation(counselling.cases, counselling.relay, counselling.housekeeping, hours,
+                                    settings.expected_wait_hours, settings.case_retention_days)
+    dispatcher["cases"] = counselling.cases
+    dispatcher["relay"] = counselling.relay
     dispatcher["group_tr"] = group_tr
     dispatcher.include_router(counsellor.build_router(settings.counsellor_chat_id, group_tr))
-    return cases
+    return counselling

@@ -19,7 +19,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.conversation.reminders import CHOICES, ReminderService, day_code, from_day_code
 from bot.conversation.screens import DatePicker, Presenter, Screen
 from bot.conversation.service import ConversationService, Reply
-from bot.counselling.cases import CaseRequest, CaseService
+from bot.counselling.cases import CaseLifecycle, CaseRequest
+from bot.counselling.housekeeping import CaseHousekeeping
+from bot.counselling.relay import Relay
 from bot.counselling.working_hours import WorkingHours
 from bot.engine.compute import Hours
 from bot.engine.events import CounsellorRequested, DeadlineDate, Handoff, Outcome
@@ -53,7 +55,9 @@ def load_campaigns(path: Path) -> frozenset[str]:
 class Escalation:
     """What migrant actions need to hand migrants to counsellors (absent without COUNSELLOR_CHAT_ID)."""
 
-    cases: CaseService
+    cases: CaseLifecycle
+    relay: Relay
+    housekeeping: CaseHousekeeping  # forgetting a migrant's cases
     hours: WorkingHours
     expected_wait_hours: int
     retention_days: int
@@ -220,11 +224,11 @@ class MigrantActions:
     async def relay(self, ctx: UpdateContext, message_id: int, reply_to: int | None) -> bool:
         """Pass a migrant's message to their open case; False when there is none."""
         return self.escalation is not None and \
-            await self.escalation.cases.relay_in(ctx.key, ctx.chat_id, message_id, reply_to)
+            await self.escalation.relay.relay_in(ctx.key, ctx.chat_id, message_id, reply_to)
 
     async def relay_edit(self, ctx: UpdateContext, message_id: int, text: str) -> None:
         if self.escalation is not None:
-            await self.escalation.cases.mirror_edit(ctx.chat_id, message_id, text, user_key=ctx.key)
+            await self.escalation.relay.mirror_edit(ctx.chat_id, message_id, text, user_key=ctx.key)
 
     async def rate(self, ctx: UpdateContext, case_id: int, stars: int) -> None:
         if self.escalation is not None:
@@ -257,7 +261,7 @@ class MigrantActions:
             await ctx.fsm.clear()
             if self.reminders is not None:
                 await self.reminders.forget(ctx.key)
-            if self.escalation is not None and await self.escalation.cases.forget(ctx.key):
+            if self.escalation is not None and await self.escalation.housekeeping.forget(ctx.key):
                 text = f"{text}\n\n{tr(texts.FORGET_CASES)}"
             await self.conversations.settle_erasure()
         await self._edit_or_send(ctx, text, None)

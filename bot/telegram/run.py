@@ -76,8 +76,8 @@ async def _purge(app: App) -> None:
                          app.runtime.clock.now())
     log.info("retention: deleted %d idle conversations, %d old states, %d handled updates",
              result.conversations, result.fsm, result.updates)
-    if app.cases is not None:
-        erased = await app.cases.purge(dt.timedelta(days=app.settings.case_retention_days))
+    if app.counselling is not None:
+        erased = await app.counselling.housekeeping.purge(dt.timedelta(days=app.settings.case_retention_days))
         log.info("retention: erased %d closed cases", erased)
     await app.runtime.unit_of_work.settle_erasure()  # nothing purged is left in the write-ahead log
     if app.replica is not None:
@@ -88,11 +88,12 @@ async def _purge(app: App) -> None:
 
 async def _remind(app: App, stop: asyncio.Event) -> None:
     """Announce again the cases nobody has taken, every CASE_REMIND_MINUTES."""
-    assert app.cases is not None
+    assert app.counselling is not None
+    housekeeping = app.counselling.housekeeping
     after = dt.timedelta(minutes=app.settings.case_remind_minutes)
     while not stop.is_set():
         if await _my_turn(app, "remind", _minute(app)):  # one replica a minute
-            await app.cases.remind(after)
+            await housekeeping.remind(after)
         try:
             await asyncio.wait_for(stop.wait(), timeout=60)
         except TimeoutError:
@@ -130,7 +131,7 @@ async def _serve(app: App, webhook: bool, stop: asyncio.Event, role: str = "all"
         tasks.start("daily purge", lambda stop: _purge_daily(app, stop), stop)
         if app.sender is not None:
             tasks.start("outbox sender", app.sender.run, stop)
-        if app.cases is not None:
+        if app.counselling is not None:
             tasks.start("case reminders", lambda stop: _remind(app, stop), stop)
         if app.reminders is not None and app.sender is not None:
             tasks.start("deadline reminders", lambda stop: _reminders(app, stop), stop)

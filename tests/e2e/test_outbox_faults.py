@@ -9,7 +9,8 @@ import pytest
 
 from bot.config import Settings
 from bot.conversation.runtime import open_runtime
-from bot.counselling.cases import CaseRequest, CaseService
+from bot.counselling.cases import CaseRequest
+from bot.counselling.service import Counselling
 from bot.privacy.pseudonyms import Pseudonymizer
 from bot.telegram.keyboards import CaseKeyboards
 from fakegram import FakeTelegram
@@ -27,8 +28,8 @@ async def open_cases(tmp_path: Path, users: list[int]) -> None:
     runtime = await open_runtime(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/jol.sqlite", data_dir=tmp_path,
                                     _env_file=None))  # type: ignore[call-arg]
     try:
-        cases = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP_ID, "en", {},
-                            runtime.sealer, keyboards=CaseKeyboards(runtime.catalogs.get("en")))
+        cases = Counselling.build(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP_ID, "en", {},
+                                  runtime.sealer, keyboards=CaseKeyboards(runtime.catalogs.get("en"))).cases
         names = Pseudonymizer(SECRET.encode())
         for user in users:
             await cases.open_case(names.user(user), user, "ru", CaseRequest("work_permit", "permit_expired",

@@ -66,9 +66,9 @@ async def test_the_outbox_sender_outlives_a_database_error(tg: FakeTelegram, tmp
     monkeypatch.setattr(OutboxRepository, "heads", locked_once)
     async with running(tg, tmp_path) as app:
         await tg.wait_for(lambda: bool(failures), 10, what="the database error")
-        assert app.cases is not None
-        await app.cases.open_case("someone", 8105, "en", CaseRequest("work_permit", "permit_expired",
-                                                                        "permit_expired", "normal", {}))
+        assert app.counselling is not None
+        await app.counselling.cases.open_case("someone", 8105, "en", CaseRequest("work_permit", "permit_expired",
+                                                                                 "permit_expired", "normal", {}))
         assert app.sender is not None
         app.sender.wake()
         await tg.wait_for(lambda: any(c.ok for c in tg.calls("createForumTopic")), 20,

@@ -16,7 +16,9 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bot.config import Settings
 from bot.conversation.runtime import Runtime, open_runtime
-from bot.counselling.cases import CaseRequest, CaseService
+from bot.counselling.cases import CaseRequest
+from bot.counselling.group_view import GroupView
+from bot.counselling.service import Counselling
 from bot.telegram.keyboards import CaseKeyboards
 from bot.telegram.outbox.rate_limits import RateLimiter
 from bot.telegram.outbox.sender import OutboxSender
@@ -40,9 +42,9 @@ async def runtime(tmp_path: Path) -> AsyncIterator[Runtime]:
         await runtime.close()
 
 
-def sender(tg: FakeTelegram, runtime: Runtime, cases: CaseService, name: str) -> OutboxSender:
+def sender(tg: FakeTelegram, runtime: Runtime, group: GroupView, name: str) -> OutboxSender:
     bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url)))
-    return OutboxSender(bot, runtime.unit_of_work, cases, RateLimiter(1e6, 1e6, 1e6), runtime.sealer,
+    return OutboxSender(bot, runtime.unit_of_work, group, RateLimiter(1e6, 1e6, 1e6), runtime.sealer,
                         replica=Replica(name, lease=dt.timedelta(seconds=10)))
 
 
@@ -52,16 +54,16 @@ async def test_two_senders_send_every_message_once_in_order(runtime: Runtime) ->
         people = [tg.user(8100 + i) for i in range(MIGRANTS)]
         for person in people:
             tg.register_chat(person)
-        cases = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "en", {},
-                            runtime.sealer, keyboards=CaseKeyboards(runtime.catalogs.get("en")))
+        counselling = Counselling.build(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "en", {},
+                                        runtime.sealer, keyboards=CaseKeyboards(runtime.catalogs.get("en")))
         for i, person in enumerate(people):
             request = CaseRequest("work_permit", "permit_expired", "permit_expired", "normal", {})
-            case, _ = await cases.open_case(f"person-{i}", person["id"], "en", request)
+            case, _ = await counselling.cases.open_case(f"person-{i}", person["id"], "en", request)
             async with runtime.unit_of_work() as uow:
                 for n in range(EACH):
                     await uow.outbox.put(person["id"], "sendMessage", {"text": f"reply {person['id']}-{n}"},
                                          case_id=case.id)
-        senders = [sender(tg, runtime, cases, "replica-a"), sender(tg, runtime, cases, "replica-b")]
+        senders = [sender(tg, runtime, counselling.view, name) for name in ("replica-a", "replica-b")]
         stop = asyncio.Event()
         tasks = [asyncio.create_task(s.run(stop)) for s in senders]
 

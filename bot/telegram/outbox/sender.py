@@ -29,7 +29,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup, ReplyParameters
 
-from bot.counselling.cases import CaseService
+from bot.counselling.group_view import GroupView
 from bot.i18n import texts
 from bot.privacy.sealing import ChatSealer, SealError
 from bot.telegram.outbox.rate_limits import RateLimiter
@@ -51,7 +51,7 @@ def lane(row: OutboxMessage) -> str:
 
 
 class OutboxSender:
-    def __init__(self, bot: Bot, unit_of_work: UnitsOfWork, cases: CaseService | None,
+    def __init__(self, bot: Bot, unit_of_work: UnitsOfWork, cases: GroupView | None,
                  limiter: RateLimiter, sealer: ChatSealer, on_sent: Any = None, replica: Replica | None = None,
                  shared: SharedLimits | None = None):
         self.bot = bot

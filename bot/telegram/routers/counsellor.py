@@ -11,7 +11,8 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 
 from bot.counselling.actions import HOTLINE_CARDS, CaseAction
-from bot.counselling.cases import NOTE_MARKERS, CaseService
+from bot.counselling.cases import CaseLifecycle
+from bot.counselling.relay import NOTE_MARKERS, Relay
 from bot.engine.registry import Registry
 from bot.i18n import texts
 from bot.i18n.catalogs import Translator
@@ -38,7 +39,8 @@ class CaseTurn:
 
     case_id: int
     user: User | None
-    cases: CaseService
+    cases: CaseLifecycle
+    relay: Relay
     registry: Registry
     group_tr: Translator
     say: Say  # answer in the case's topic (a reply to the command, or a message under the button)
@@ -58,12 +60,12 @@ async def _reopen(turn: CaseTurn) -> None:
 
 
 async def _hotlines(turn: CaseTurn) -> None:
-    await turn.cases.send_cards(turn.case_id, [turn.registry.contacts[n] for n in HOTLINE_CARDS
+    await turn.relay.send_cards(turn.case_id, [turn.registry.contacts[n] for n in HOTLINE_CARDS
                                                if n in turn.registry.contacts])
 
 
 async def _canned(turn: CaseTurn) -> None:
-    await turn.say(turn.group_tr(texts.CANNED_PICK), _canned_keyboard(turn.cases, turn.case_id, turn.group_tr))
+    await turn.say(turn.group_tr(texts.CANNED_PICK), _canned_keyboard(turn.relay, turn.case_id, turn.group_tr))
 
 
 # The one table: /claim and the Claim button do the same thing, and so on.
@@ -76,14 +78,14 @@ ACTIONS: dict[CaseAction, Callable[[CaseTurn], Awaitable[None]]] = {
 }
 
 
-def _canned_keyboard(cases: CaseService, case_id: int, tr: Translator) -> InlineKeyboardMarkup:
+def _canned_keyboard(relay: Relay, case_id: int, tr: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[
         [InlineKeyboardButton(text=tr(reply.label), callback_data=Canned(case_id=case_id, key=key).pack())]
-        for key, reply in cases.canned.items()])
+        for key, reply in relay.canned.items()])
 
 
-async def case_command(message: Message, command: CommandObject, cases: CaseService, registry: Registry,
-                       group_tr: Translator) -> None:
+async def case_command(message: Message, command: CommandObject, cases: CaseLifecycle, relay: Relay,
+                       registry: Registry, group_tr: Translator) -> None:
     """/claim, /close, /reopen, /hotlines or /canned, written in a case's forum topic."""
     if message.message_thread_id is None:
         return
@@ -94,11 +96,12 @@ async def case_command(message: Message, command: CommandObject, cases: CaseServ
     async def say(text: str, markup: InlineKeyboardMarkup) -> object:
         return await message.reply(text, reply_markup=markup)
 
-    await ACTIONS[CaseAction(command.command)](CaseTurn(case.id, message.from_user, cases, registry, group_tr, say))
+    turn = CaseTurn(case.id, message.from_user, cases, relay, registry, group_tr, say)
+    await ACTIONS[CaseAction(command.command)](turn)
 
 
-async def case_button(query: CallbackQuery, callback_data: CaseActionButton, cases: CaseService, registry: Registry,
-                      group_tr: Translator, bot: Bot) -> None:
+async def case_button(query: CallbackQuery, callback_data: CaseActionButton, cases: CaseLifecycle, relay: Relay,
+                      registry: Registry, group_tr: Translator, bot: Bot) -> None:
     await query.answer()
     message = query.message
 
@@ -108,8 +111,8 @@ async def case_button(query: CallbackQuery, callback_data: CaseActionButton, cas
         return await bot.send_message(chat_id=message.chat.id, text=text, reply_markup=markup,
                                       message_thread_id=getattr(message, "message_thread_id", None))
 
-    await ACTIONS[callback_data.action](CaseTurn(callback_data.case_id, query.from_user, cases, registry, group_tr,
-                                                 say))
+    await ACTIONS[callback_data.action](CaseTurn(callback_data.case_id, query.from_user, cases, relay, registry,
+                                                 group_tr, say))
 
 
 async def help_(message: Message, group_tr: Translator) -> None:
@@ -120,23 +123,23 @@ async def note(message: Message) -> None:
     """Notes stay among counsellors: nothing to do."""
 
 
-async def relay(message: Message, cases: CaseService) -> None:
+async def relay_message(message: Message, relay: Relay) -> None:
     if message.message_thread_id is None:
         return
     reply_to = message.reply_to_message.message_id if message.reply_to_message and \
         message.reply_to_message.message_id != message.message_thread_id else None
-    await cases.relay_out(message.message_thread_id, message.message_id, reply_to)
+    await relay.relay_out(message.message_thread_id, message.message_id, reply_to)
 
 
-async def edited(message: Message, cases: CaseService) -> None:
+async def edited(message: Message, relay: Relay) -> None:
     if message.text:
-        await cases.mirror_edit(message.chat.id, message.message_id, message.text,
+        await relay.mirror_edit(message.chat.id, message.message_id, message.text,
                                 forum_topic_id=message.message_thread_id)
 
 
-async def canned_button(query: CallbackQuery, callback_data: Canned, cases: CaseService) -> None:
+async def canned_button(query: CallbackQuery, callback_data: Canned, relay: Relay) -> None:
     await query.answer()
-    await cases.send_canned(callback_data.case_id, callback_data.key)
+    await relay.send_canned(callback_data.case_id, callback_data.key)
 
 
 def build_router(group_id: int, group_tr: Translator) -> Router:
@@ -152,7 +155,7 @@ def build_router(group_id: int, group_tr: Translator) -> Router:
     days.register(router)
     router.message.register(note, Command("note"))
     router.message.register(note, F.text.startswith(NOTE_MARKERS[1]) | F.caption.startswith(NOTE_MARKERS[1]))
-    router.message.register(relay, F.message_thread_id, F.content_type.in_(RELAYED))
+    router.message.register(relay_message, F.message_thread_id, F.content_type.in_(RELAYED))
     router.edited_message.register(edited, F.message_thread_id)
     router.callback_query.register(case_button, CaseActionButton.filter())
     router.callback_query.register(canned_button, Canned.filter())

@@ -13,7 +13,8 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bot.config import Settings
 from bot.conversation.runtime import Runtime, open_runtime
-from bot.counselling.cases import CaseRequest, CaseService
+from bot.counselling.cases import CaseRequest
+from bot.counselling.service import Counselling
 from bot.telegram.keyboards import CaseKeyboards
 from bot.telegram.outbox.rate_limits import RateLimiter
 from bot.telegram.outbox.sender import OutboxSender
@@ -27,7 +28,7 @@ GROUP, MIGRANT = -1001234567890, 7301
 class World:
     tg: FakeTelegram
     runtime: Runtime
-    cases: CaseService
+    counselling: Counselling
     sender: OutboxSender
 
 
@@ -38,13 +39,14 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         tg.register_chat(tg.user(MIGRANT))
         runtime = await open_runtime(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/s.sqlite",
                                               data_dir=tmp_path, _env_file=None))  # type: ignore[call-arg]
-        cases = CaseService(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "en", {},
-                            runtime.sealer, keyboards=CaseKeyboards(runtime.catalogs.get("en")))
+        counselling = Counselling.build(runtime.unit_of_work, runtime.registry, runtime.catalogs, GROUP, "en", {},
+                                        runtime.sealer, keyboards=CaseKeyboards(runtime.catalogs.get("en")))
         bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url)))
-        sender = OutboxSender(bot, runtime.unit_of_work, cases, RateLimiter(1000, 1000, 1000), runtime.sealer)
+        sender = OutboxSender(bot, runtime.unit_of_work, counselling.view, RateLimiter(1000, 1000, 1000),
+                              runtime.sealer)
         runtime.unit_of_work.on_outbox_written(sender.wake)
         try:
-            yield World(tg, runtime, cases, sender)
+            yield World(tg, runtime, counselling, sender)
         finally:
             await bot.session.close()
             await runtime.close()
@@ -55,17 +57,17 @@ async def drain(sender: OutboxSender, timeout: float = 20) -> None:
 
 
 async def open_case(world: World) -> int:
-    case, _ = await world.cases.open_case("migrant-key", MIGRANT, "en",
-                                          CaseRequest("work_permit", "permit_expired", "permit_expired", "normal", {}))
+    request = CaseRequest("work_permit", "permit_expired", "permit_expired", "normal", {})
+    case, _ = await world.counselling.cases.open_case("migrant-key", MIGRANT, "en", request)
     return case.id
 
 
 async def test_a_cases_messages_arrive_in_order_after_its_topic(world: World) -> None:
     case_id = await open_case(world)
-    assert await world.cases.send_canned(case_id, "no such answer") is False  # nothing queued
+    assert await world.counselling.relay.send_canned(case_id, "no such answer") is False  # nothing queued
     for n in range(3):
-        assert await world.cases.relay_out(0, 100 + n) is False  # not from the case's topic: nothing queued
-    await world.cases.close(case_id)
+        assert await world.counselling.relay.relay_out(0, 100 + n) is False  # not from the case's topic: nothing queued
+    await world.counselling.cases.close(case_id)
     await drain(world.sender)
     methods = [c.method for c in world.tg.calls() if c.ok]
     assert methods[:2] == ["createForumTopic", "sendMessage"]  # the topic first, then its summary
@@ -85,7 +87,7 @@ async def test_a_migrant_who_blocked_the_bot_is_noticed_by_the_group(world: Worl
     case_id = await open_case(world)
     await drain(world.sender)
     world.tg.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked by the user")
-    await world.cases.send_cards(case_id, [])
+    await world.counselling.relay.send_cards(case_id, [])
     await drain(world.sender)
     async with world.runtime.unit_of_work() as uow:
         case = await uow.cases.get(case_id)

@@ -40,7 +40,8 @@ def test_failed_updates_are_listed_and_replayed(tmp_path: Path, capsys: pytest.C
     asyncio.run(given_up(url))
     assert main(["inbox", "failed", "--database-url", url]) == 0
     out = capsys.readouterr().out
-    assert "41" in out and "42" in out and "43" not in out
+    listed = [line.split("\t")[0] for line in out.splitlines() if "\t" in line]
+    assert listed == ["41", "42"]  # by id: "43" may well be in a time of day
     assert "2 updates given up" in out
     assert main(["inbox", "failed", "--replay", "--database-url", url]) == 0
     assert "2 updates put back" in capsys.readouterr().out

@@ -86,7 +86,9 @@ class Person:
         latest = self.latest()
         return str(latest.get("text", "")) if latest else ""
 
-    async def expect(self, contains: str, timeout: float = 15.0) -> dict[str, Any]:
+    async def expect(self, contains: str, timeout: float = 60.0) -> dict[str, Any]:
+        """Wait for the latest message to contain ``contains``. The deadline is generous: it only
+        matters when the answer never comes, and a bot just started may still be importing."""
         await self.tg.wait_for(lambda: contains in self.screen(), timeout,
                                what=f"chat {self.chat_id}: the latest message to contain {contains!r} "
                                     f"(now: {self.screen()[:80]!r})")
@@ -97,7 +99,7 @@ class Person:
     async def onboard(self, language: str = "English") -> None:
         """/start, a language, the privacy notice: up to the safety question."""
         self.send("/start")
-        await self.expect("Choose your language")
+        await self.expect("Choose your language", timeout=90)
         self.press(language)
         await self.expect("never asks your name")
         self.press("OK, continue")

@@ -53,8 +53,8 @@ async def test_burst_with_faults_and_a_crash_arrives_complete_in_order(tg: FakeT
     tg.fail_next("copyMessage", status=500, count=3)
     bot.start()
     try:
-        await tg.wait_for(lambda: len([t for t in tg.topics.values() if not t.deleted]) == MIGRANTS, 30,
-                          what="every case topic")
+        await tg.wait_for(lambda: len([t for t in tg.topics.values() if not t.deleted]) == MIGRANTS, 120,
+                          what="every case topic")  # start-up included: aiogram imports slowly on a busy machine
         for j in range(MESSAGES):
             for person in people:
                 tg.push_message(person, f"message {person['id']}-{j}")

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 async def test_an_html_gateway_page_on_get_updates_does_not_stop_polling(tg: FakeTelegram, tmp_path: Path) -> None:
     tg.fail_next("getUpdates", status=502, html=True)
     async with running(tg, tmp_path):
-        await tg.wait_for(lambda: any(c.error_code == 502 for c in tg.calls("getUpdates")), 10,
+        await tg.wait_for(lambda: any(c.error_code == 502 for c in tg.calls("getUpdates")), 90,
                           what="the gateway page")
         person = Person(tg, user_id=8101)
         person.send("/start")

@@ -43,7 +43,7 @@ async def test_webhook_checks_the_secret_and_answers(tg: FakeTelegram, tmp_path:
     bot, port = webhook_bot(tg, tmp_path)
     bot.start("--webhook")
     try:
-        await tg.wait_for(lambda: bool(tg.webhook_url), 20, what="the webhook to be set")
+        await tg.wait_for(lambda: bool(tg.webhook_url), 90, what="the webhook to be set")
         assert tg.webhook_secret == SECRET
         person = Person(tg, user_id=6001)
         update = person.send("/start")

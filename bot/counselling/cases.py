@@ -163,7 +163,9 @@ class CaseService:
             lane = lane_of(user_key)
             link = await uow.cases.add_message(CaseMessage(case_id=case.id, direction="in", src_chat=lane,
                                                            src_message=message_id, dst_chat=self.group_id))
-            payload: dict[str, Any] = {"from_chat_id": chat_id, "message_id": message_id, "thread": True}
+            # The chat it is copied from is the migrant's: sealed until the sender opens it to send.
+            payload: dict[str, Any] = {"from_chat_sealed": self.sealer.seal(chat_id), "message_id": message_id,
+                                       "thread": True}
             if reply_to is not None:
                 original = await uow.cases.message_by_copy(case.id, lane, reply_to)
                 if original is not None:

@@ -102,11 +102,11 @@ async def test_messages_waiting_in_the_outbox_hold_the_chat_id_only_sealed(priva
     assert isinstance(session, RecordingSession) and private_app.cases is not None
     m = Migrant(private_app, session, user_id=CHAT, language_code="en")
     await onboard(m, "English")
-    for label in ("No", "I work or live", "Work permit", "Uzbekistan", "A family", "Yes", "Yes"):
+    for label in ("No", "I work or live", "Work permit", "Uzbekistan", "A family", "Yes", "Yes", "Month by month"):
         await m.press_button(label)
     await m.send("31.12.2026")
     await m.press_button("No")
-    await m.press_button("🔔 Remind me: permit ends")
+    await m.press_button("🔔 Remind me: pay by")
     await m.press_button("7 days and 1 day before")
     await m.send("/menu")
     await m.press_button("Talk to a counsellor")

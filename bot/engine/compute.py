@@ -211,14 +211,14 @@ def compute(
     return Days(elapsed)
 
 
-def day_after(answers: dict[str, object], name: str | None, today: dt.date) -> dt.date:
+def _day_after(answers: dict[str, object], name: str | None, today: dt.date) -> dt.date:
     """The first day after the date answer ``name`` (today when it is unset or already past)."""
     day = _date(answers.get(name)) if name else None
     return max(day + dt.timedelta(days=1), today) if day is not None else today
 
 
 def _official(comp: Official, answers: dict[str, object], today: dt.date, reference: ReferenceTable) -> Money:
-    on = day_after(answers, comp.after, today)
+    on = _day_after(answers, comp.after, today)
     value, year = reference.value_for(comp.official, on)
     return Money(round(value * comp.times), reference.unit(comp.official), year, stale=year < on.year)
 

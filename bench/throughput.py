@@ -88,7 +88,8 @@ CYCLE: tuple[tuple[str, str], ...] = (
     ("type", "2"),              # Uzbekistan -> an info message + who is the employer
     ("press", "A family"),      # -> do you have a permit
     ("type", "1"),              # Yes -> does it name your region
-    ("press", "Yes"),           # -> last day of the permit (date input)
+    ("press", "Yes"),           # -> how do you pay the tax
+    ("press", "For several months at once"),  # -> last day of the permit (date input)
     ("type", "hello"),          # not a date -> asked again
     ("type", "31.12.2027"),     # -> changed employer?
     ("type", "no"),             # -> outcome

@@ -17,6 +17,7 @@ import yaml
 
 from bot.engine.contacts import ContactCard
 from bot.i18n.catalogs import Catalogs, Translator
+from bot.privacy.sealing import ChatSealer
 from db.models import CaseMessage, utcnow
 from db.repositories.outbox import lane_of
 from db.statuses import CaseStatus
@@ -47,6 +48,7 @@ class Relay:
     catalogs: Catalogs  # the migrant's language, for ready answers and cards
     group_id: int
     canned: dict[str, CannedReply]
+    sealer: ChatSealer  # a migrant's chat id is stored only sealed, even in a copy waiting to go
 
     # -- copies of people's messages ----------------------------------------------------------
     async def relay_in(self, user_key: str, chat_id: int, message_id: int, reply_to: int | None = None) -> bool:
@@ -59,7 +61,9 @@ class Relay:
             lane = lane_of(user_key)
             link = await uow.cases.add_message(CaseMessage(case_id=case.id, direction="in", src_chat=lane,
                                                            src_message=message_id, dst_chat=self.group_id))
-            payload: dict[str, Any] = {"from_chat_id": chat_id, "message_id": message_id, "thread": True}
+            # The chat it is copied from is the migrant's: sealed until the sender opens it to send.
+            payload: dict[str, Any] = {"from_chat_sealed": self.sealer.seal(chat_id), "message_id": message_id,
+                                       "thread": True}
             if reply_to is not None:
                 original = await uow.cases.message_by_copy(case.id, lane, reply_to)
                 if original is not None:

@@ -36,5 +36,5 @@ class Counselling:
         view = GroupView(registry, catalogs, group_id, group_lang, keyboards)
         return cls(view=view,
                    cases=CaseLifecycle(unit_of_work, catalogs, sealer, view, keyboards),
-                   relay=Relay(unit_of_work, catalogs, group_id, canned),
+                   relay=Relay(unit_of_work, catalogs, group_id, canned, sealer),
                    housekeeping=CaseHousekeeping(unit_of_work, view))

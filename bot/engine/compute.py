@@ -37,11 +37,16 @@ class Hours(int):
 
 @dataclass(frozen=True)
 class Money:
-    """An amount in a currency, from the official value of ``year``."""
+    """An amount in a currency, from the official value of ``year``.
+
+    ``stale`` when the amount is for a later year whose value is not in the table yet, so the
+    reader is told which year's value it uses.
+    """
 
     amount: int
     currency: str
     year: int
+    stale: bool = False
 
 
 class DaysSince(BaseModel):
@@ -102,11 +107,18 @@ class CountOf(BaseModel):
 
 
 class Official(BaseModel):
-    """A multiple of an official value for the current year (``mrp: 4`` is four MRP)."""
+    """A multiple of an official value for the current year (``mrp: 4`` is four MRP).
+
+    With ``after`` (a date answer), the value for the months after that date instead: the tax for
+    the month after a permit ends is four MRP of the year that month begins in, which may be a year
+    whose value is not known yet. Until the answer is given, and for a date already past, it is
+    today's value.
+    """
 
     model_config = ConfigDict(extra="forbid")
     official: str
     times: float = 1
+    after: str | None = None
 
 
 class Figure(BaseModel):
@@ -141,6 +153,8 @@ def answers_of(comp: Computation) -> list[str]:
         return list(comp.count_of)
     if isinstance(comp, Stay):
         return [comp.entry, comp.visits, comp.citizenship]
+    if isinstance(comp, Official):
+        return [comp.after] if comp.after else []
     single = answer_of(comp)
     return [single] if single else []
 
@@ -180,8 +194,7 @@ def compute(
     if isinstance(comp, PercentFigure):
         return Percent(comp.percent)
     if isinstance(comp, Official):
-        value, year = reference.value_for(comp.official, today)
-        return Money(round(value * comp.times), reference.unit(comp.official), year)
+        return _official(comp, answers, today, reference)
     if isinstance(comp, Stay):
         return _stay(comp, answers, today)
     name = answer_of(comp)
@@ -196,6 +209,18 @@ def compute(
     if isinstance(comp, DaysLeft):
         return Days(max(comp.limit - elapsed, 0))
     return Days(elapsed)
+
+
+def _day_after(answers: dict[str, object], name: str | None, today: dt.date) -> dt.date:
+    """The first day after the date answer ``name`` (today when it is unset or already past)."""
+    day = _date(answers.get(name)) if name else None
+    return max(day + dt.timedelta(days=1), today) if day is not None else today
+
+
+def _official(comp: Official, answers: dict[str, object], today: dt.date, reference: ReferenceTable) -> Money:
+    on = _day_after(answers, comp.after, today)
+    value, year = reference.value_for(comp.official, on)
+    return Money(round(value * comp.times), reference.unit(comp.official), year, stale=year < on.year)
 
 
 def visits_of(raw: object) -> list[Visit]:

@@ -266,7 +266,7 @@ class Engine:
                 except ValueError:
                     pass
             outdated = Notice("reference_outdated", value.year) if isinstance(value, Money) else None
-            if outdated and isinstance(value, Money) and value.year < today.year and outdated not in events:
+            if outdated and isinstance(value, Money) and value.stale and outdated not in events:
                 events.append(outdated)
             params[name] = value if value is not None else "?"  # type: ignore[assignment]
         return params

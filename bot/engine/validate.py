@@ -110,6 +110,10 @@ class _Checker:
             if isinstance(comp, Official) and self.official is not None and comp.official not in self.official:
                 self.add(lf, "", f"compute '{name}' uses unknown official value '{comp.official}'",
                          lf.line_of("compute", name))
+            if isinstance(comp, Official) and comp.after and comp.after in self.all_answers \
+                    and comp.after not in self.date_answers:
+                self.add(lf, "", f"compute '{name}' takes 'after' from '{comp.after}', which is not a typed date",
+                         lf.line_of("compute", name))
         typed = {n.save for other in self.flows.values() for n in other.flow.nodes
                  if isinstance(n, (InputNode, DateRangesNode))}
         for stat in flow.stats:

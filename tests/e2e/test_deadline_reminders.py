@@ -25,7 +25,8 @@ async def set_permit_reminder(person: Person) -> None:
     for label, expected in (("No", "Who is asking?"), ("I work or live in Kazakhstan", "What is your question about?"),
                             ("Work permit", "Which country's passport"),
                             ("Uzbekistan", "Who do you work for"), ("A family", "already have a permit"),
-                            ("Yes", "name the city or region"), ("Yes", "last day of your permit")):
+                            ("Yes", "name the city or region"), ("Yes", "How do you pay the tax"),
+                            ("For several months at once", "last day of your permit")):
         person.press(label)
         await person.expect(expected)
     person.send("31.12.2026")

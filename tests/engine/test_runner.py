@@ -81,12 +81,12 @@ def test_a_repeated_button_press_has_no_second_effect(engine: Engine) -> None:
 def test_days_left_and_dates_use_the_injected_clock(registry: Registry) -> None:
     day = {"value": dt.date(2026, 12, 20)}
     engine = Engine(registry, lambda: day["value"])
-    state, _ = walk(engine, Choose(1), Choose(0), Choose(0), Choose(1), Choose(0), Choose(0), Choose(0))
+    state, _ = walk(engine, Choose(1), Choose(0), Choose(0), Choose(1), Choose(0), Choose(0), Choose(0), Choose(1))
     state, events = engine.advance(state, Text("25.12.2026"))
     outcome = events[-1]
     assert isinstance(outcome, Outcome) and outcome.node == "permit_renew_soon"
     assert outcome.params["days_to_expiry"] == 5
-    assert outcome.params["tax_month"] == Money(17300, "KZT", 2026)
+    assert outcome.params["tax_next_month"] == Money(17300, "KZT", 2026)
     day["value"] = dt.date(2026, 12, 28)
     state, _ = engine.advance(state, Nav("back"))
     state, events = engine.advance(state, Text("25.12.2026"))
@@ -95,7 +95,7 @@ def test_days_left_and_dates_use_the_injected_clock(registry: Registry) -> None:
 
 def test_future_dates_are_refused_unless_the_node_allows_them(registry: Registry) -> None:
     engine = Engine(registry, lambda: dt.date(2026, 11, 26))
-    state, _ = walk(engine, Choose(1), Choose(0), Choose(0), Choose(1), Choose(0), Choose(0), Choose(0))
+    state, _ = walk(engine, Choose(1), Choose(0), Choose(0), Choose(1), Choose(0), Choose(0), Choose(0), Choose(1))
     _, events = engine.advance(state, Text("01.01.2027"))
     assert events[-1].kind == "question"  # permit end dates may be in the future
 

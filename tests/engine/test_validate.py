@@ -135,6 +135,14 @@ def test_branch_conditions_and_jumps_are_checked(tmp_path: Path) -> None:
     assert "topic.yaml:16: away: jumps to unknown flow 'elsewhere'" in found
 
 
+def test_an_amount_after_a_date_needs_a_typed_date(tmp_path: Path) -> None:
+    compute = "compute:\n  tax: {official: mrp, times: 4, after: topic}\n  fee: {official: mrp, after: gone}\n"
+    menu = MENU.replace("nodes:", compute + "nodes:")
+    found = messages(write_flows(tmp_path, menu))
+    assert "menu.yaml:6: : compute 'tax' takes 'after' from 'topic', which is not a typed date" in found
+    assert "menu.yaml:7: : compute 'fee' reads unknown answer 'gone'" in found
+
+
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     broken = MENU.replace("next: done", "next: nowhere") + (
         "  - id: orphan\n    type: handoff\n    category: x\n    text: \"Lost\"\n")

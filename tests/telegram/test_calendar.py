@@ -25,7 +25,8 @@ async def to_permit_end_date(m: Migrant) -> None:
     await m.send("/start")
     await m.press_button("English")
     await m.press_button("continue")
-    for label in ("No", "I work or live in Kazakhstan", "Work permit", "Tajikistan", "A family", "Yes", "Yes"):
+    for label in ("No", "I work or live in Kazakhstan", "Work permit", "Tajikistan", "A family", "Yes", "Yes",
+                  "For several months at once"):
         await m.press_button(label)
 
 

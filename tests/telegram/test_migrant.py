@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from sqlalchemy import text
 
+from bot.conversation.reminders import ReminderService
+from bot.engine.clock import Clock
 from bot.telegram.app import App
 
 from .conftest import Migrant
@@ -49,7 +54,8 @@ async def test_russian_walk_to_the_work_permit_outcome(app: App, session: Record
 async def test_english_walk_with_a_typed_date(app: App, session: RecordingSession) -> None:
     m = Migrant(app, session, language_code="en")
     await onboard(m, "English")
-    for label in ("No", "I work or live in Kazakhstan", "Work permit", "Tajikistan", "A family", "Yes", "Yes"):
+    for label in ("No", "I work or live in Kazakhstan", "Work permit", "Tajikistan", "A family", "Yes", "Yes",
+                  "For several months at once"):
         await m.press_button(label)
     await m.send("the end of december")
     assert session.texts()[-1] == "Please write the date as day.month.year, for example 31.12.2026."
@@ -176,3 +182,33 @@ async def test_outcome_messages_fit_telegram_and_are_plain_text(app: App, sessio
     for request in session.sent():
         assert isinstance(request, SendMessage)
         assert len(request.text) <= 4096
+
+
+async def test_a_monthly_payer_can_be_reminded_of_the_next_payment(app: App, session: RecordingSession) -> None:
+    m = Migrant(app, session, language_code="en")
+    await onboard(m, "English")
+    for label in ("No", "I work or live in Kazakhstan", "Work permit", "Uzbekistan", "A family", "Yes", "Yes",
+                  "Month by month"):
+        await m.press_button(label)
+    assert session.texts()[-1].startswith("Up to which day is your tax paid? It is the last day of your permit.")
+    await m.send("20.12.2026")
+    await m.press_button("No")
+    answer = session.texts()[-1]
+    assert answer.startswith("Your tax is paid up to December 20, 2026, and your permit is valid up to the same day.")
+    assert "4 MRP, that is 17,300\xa0₸" in answer
+    labels = [b.text for row in session.last_markup().inline_keyboard for b in row]
+    assert "🔔 Remind me: pay by 20.12.2026" in labels  # short, to fit a button
+    assert not any("permit ends" in label for label in labels)  # one date, one reminder
+    await m.press_button("🔔 Remind me: pay by")
+    assert session.texts()[-1].startswith(
+        "When should I remind you of the next monthly payment for your permit, December 20, 2026?")
+    await m.press_button("7 days and 1 day before")
+    assert "December 13, 2026, December 19, 2026" in session.texts()[-1]
+
+    on_the_day = ReminderService(app.runtime.unit_of_work.sessions, app.runtime.catalogs, app.runtime.sealer,
+                                 Clock.fixed(dt.date(2026, 12, 13)))
+    assert await on_the_day.queue_due() == 1
+    async with app.runtime.db_engine.connect() as conn:
+        payload = json.loads((await conn.execute(text("select payload from outbox"))).scalar_one())
+    assert payload["text"] == ("Reminder: pay the tax for your permit for the next month by December 20, 2026, "
+                               "in 7 days, and then extend the permit.")

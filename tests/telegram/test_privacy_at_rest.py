@@ -1,8 +1,10 @@
 """Erased means erased on disk: after /forget nothing of the person is left in the database file
-or its write-ahead log, and the files are private to the bot's user."""
+or its write-ahead log, and the files are private to the bot's user. While messages to and from
+a person wait in the outbox, their chat id is on disk only sealed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import stat
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -10,12 +12,17 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
+from bot.conversation.reminders import ReminderService
 from bot.engine.clock import Clock
 from bot.telegram.app import App, build_app
+from db.repositories.outbox import PENDING
 
 from .conftest import TODAY, Migrant
 from .session import RecordingSession
 from .test_migrant import onboard
+
+GROUP = -1001234567890
+CHAT = 7362519048  # long enough that finding it in the files by chance is impossible
 
 
 @pytest.fixture
@@ -23,7 +30,9 @@ async def private_app(tmp_path: Path) -> AsyncIterator[App]:
     data = tmp_path / "data"
     settings = Settings(bot_token="123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz",
                         database_url=f"sqlite+aiosqlite:///{data}/jol.sqlite", data_dir=data,
-                        pseudonym_secret="test-secret-of-enough-length", _env_file=None)  # type: ignore[call-arg]
+                        pseudonym_secret="test-secret-of-enough-length", counsellor_chat_id=GROUP,
+                        working_hours="00:00-23:59", working_days="mon,tue,wed,thu,fri,sat,sun",
+                        _env_file=None)  # type: ignore[call-arg]
     built = await build_app(settings, Clock.fixed(TODAY))
     built.bot.session = RecordingSession()
     yield built
@@ -32,6 +41,11 @@ async def private_app(tmp_path: Path) -> AsyncIterator[App]:
 
 def on_disk(folder: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(folder.glob("jol.sqlite*")))
+
+
+def holds_chat_id(blob: bytes, chat: int) -> bool:
+    """The id as text (in JSON), or as SQLite stores an integer (big-endian, 6 or 8 bytes)."""
+    return any(form in blob for form in (str(chat).encode(), chat.to_bytes(6, "big"), chat.to_bytes(8, "big")))
 
 
 async def test_after_forget_the_database_files_hold_nothing_of_the_person(private_app: App, tmp_path: Path) -> None:
@@ -80,3 +94,37 @@ def m_key(app: App, m: Migrant) -> str:
     from bot.privacy.pseudonyms import Pseudonymizer
 
     return Pseudonymizer(b"test-secret-of-enough-length").user(m.user["id"])
+
+
+async def test_messages_waiting_in_the_outbox_hold_the_chat_id_only_sealed(private_app: App, tmp_path: Path) -> None:
+    """A relayed message each way and a reminder, all still waiting (nothing sends them here)."""
+    session = private_app.bot.session
+    assert isinstance(session, RecordingSession) and private_app.counselling is not None
+    m = Migrant(private_app, session, user_id=CHAT, language_code="en")
+    await onboard(m, "English")
+    for label in ("No", "I work or live", "Work permit", "Uzbekistan", "A family", "Yes", "Yes", "Month by month"):
+        await m.press_button(label)
+    await m.send("31.12.2026")
+    await m.press_button("No")
+    await m.press_button("🔔 Remind me: pay by")
+    await m.press_button("7 days and 1 day before")
+    await m.send("/menu")
+    await m.press_button("Talk to a counsellor")
+    await m.press_button("Yes, connect me")
+    await m.send("my employer keeps my passport")  # relayed to the case topic
+    async with private_app.runtime.unit_of_work() as uow:
+        case = await uow.cases.open_for(m_key(private_app, m))
+        assert case is not None
+        case.forum_topic_id = 77  # as if the sender had made the topic
+    assert await private_app.counselling.relay.relay_out(77, message_id=501)  # a counsellor's answer, to the migrant
+    on_the_day = ReminderService(private_app.runtime.unit_of_work.sessions, private_app.runtime.catalogs,
+                                 private_app.runtime.sealer, Clock.fixed(dt.date(2026, 12, 24)))
+    assert await on_the_day.queue_due() == 1
+    async with private_app.runtime.unit_of_work() as uow:
+        waiting = [row.method for row in await uow.outbox.heads(dt.datetime.now(dt.UTC) + dt.timedelta(days=60))
+                   if row.status == PENDING and row.chat_id != GROUP]
+    assert waiting == ["copyMessage", "sendMessage"]  # the counsellor's answer and the reminder, unsent
+    await private_app.close()
+    blob = on_disk(tmp_path / "data")
+    assert b"my employer keeps" not in blob  # the relayed text itself never touches the database
+    assert not holds_chat_id(blob, CHAT)

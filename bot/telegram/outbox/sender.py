@@ -179,7 +179,11 @@ class OutboxSender:
         reply = ReplyParameters(message_id=payload["reply_to"], allow_sending_without_reply=True) \
             if payload.get("reply_to") else None
         if row.method == "copyMessage":
-            return await self.bot.copy_message(chat_id=chat_id, from_chat_id=payload["from_chat_id"],
+            # A migrant's message into their case topic names its chat only sealed (rows queued
+            # before that change still hold ``from_chat_id``).
+            source = self.sealer.open(payload["from_chat_sealed"]) if payload.get("from_chat_sealed") \
+                else payload["from_chat_id"]
+            return await self.bot.copy_message(chat_id=chat_id, from_chat_id=source,
                                                message_id=payload["message_id"], message_thread_id=thread,
                                                reply_parameters=reply)
         if row.method == "sendMessage":

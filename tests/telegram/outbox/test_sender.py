@@ -10,6 +10,7 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from sqlalchemy import select
 
 from bot.config import Settings
 from bot.conversation.runtime import Runtime, open_runtime
@@ -18,6 +19,7 @@ from bot.counselling.service import Counselling
 from bot.telegram.keyboards import CaseKeyboards
 from bot.telegram.outbox.rate_limits import RateLimiter
 from bot.telegram.outbox.sender import OutboxSender
+from db.models import OutboxMessage
 from fakegram import FakeTelegram
 
 TOKEN = "123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
@@ -92,3 +94,17 @@ async def test_a_migrant_who_blocked_the_bot_is_noticed_by_the_group(world: Worl
     async with world.runtime.unit_of_work() as uow:
         case = await uow.cases.get(case_id)
         assert case is not None and case.unreachable
+
+
+async def test_a_migrants_message_reaches_the_topic_though_the_queue_holds_its_chat_only_sealed(world: World) -> None:
+    await open_case(world)
+    written = world.tg.push_message(MIGRANT, "my employer keeps my passport")["message"]
+    assert await world.counselling.relay.relay_in("migrant-key", MIGRANT, written["message_id"])
+    async with world.runtime.unit_of_work() as uow:
+        queued = (await uow.session.execute(select(OutboxMessage.payload).where(
+            OutboxMessage.method == "copyMessage"))).scalars().all()
+    assert len(queued) == 1 and str(MIGRANT) not in queued[0]  # waiting, it names the migrant's chat only sealed
+    await drain(world.sender)
+    in_topic = [m for m in world.tg.bot_messages(GROUP) if m.get("text") == "my employer keeps my passport"]
+    assert len(in_topic) == 1 and in_topic[0].get("message_thread_id") is not None
+    assert world.sender.dead == 0

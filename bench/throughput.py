@@ -168,7 +168,6 @@ class BenchTelegram(FakeTelegram):
         if len(self.requests) > 500:
             del self.requests[:-50]
             del self.sent[:-50]
-            del self.edits[:-50]
         if len(self.deliveries) > 2000:
             self.deliveries.clear()
             self.confirmed_ids.clear()
@@ -201,7 +200,6 @@ class BenchTelegram(FakeTelegram):
         self.confirmed_ids.clear()
         self.requests.clear()
         self.sent.clear()
-        self.edits.clear()
 
 
 # --------------------------------------------------------------------------- the simulated migrants

@@ -1,11 +1,15 @@
-"""HTML, MarkdownV2 and Markdown parsed into plain text and entities; entity validation."""
+"""Telegram-flavoured HTML parsed into plain text and entities, and Telegram's whitespace trim.
+
+The bot sends plain text; HTML is kept because it is the mode the bot would switch to (and the
+one whose length rules are easy to get wrong: the limit counts the text after the tags).
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Any, Final
+from typing import Final
 
-from fakegram.errors import EntityParseError, bad_request
+from fakegram.errors import EntityParseError
 from fakegram.limits import JSONDict
 from fakegram.params import _byte_offset, _u16
 
@@ -201,201 +205,6 @@ def parse_html(text: str) -> tuple[str, list[JSONDict]]:
     return out.value(), entities
 
 
-_MDV2_RESERVED: Final = frozenset("_*[]()~`>#+-=|{}.!")
-_MDV2_NAMES: Final = {
-    "bold": "Bold", "italic": "Italic", "underline": "Underline",
-    "strikethrough": "Strikethrough", "spoiler": "Spoiler", "code": "Code", "pre": "Pre",
-    "text_link": "TextUrl", "blockquote": "BlockQuote",
-}
-_PRE_LANGUAGE_RE: Final = re.compile(r"([A-Za-z0-9_+#.-]*)\n")
-
-
-def parse_markdown_v2(text: str) -> tuple[str, list[JSONDict]]:
-    """Parse MarkdownV2 (reserved characters must be escaped)."""
-    out = _TextBuilder()
-    entities: list[JSONDict] = []
-    stack: list[tuple[str, int, int, str]] = []  # (type, start16, source index, language)
-
-    def close(extra: JSONDict | None = None) -> None:
-        kind, start, _, language = stack.pop()
-        length = out.len16 - start
-        if length > 0:
-            entity: JSONDict = {"type": kind, "offset": start, "length": length}
-            if kind == "pre" and language:
-                entity["language"] = language
-            if extra:
-                entity.update(extra)
-            entities.append(entity)
-
-    n = len(text)
-    i = 0
-    while i < n:
-        ch = text[i]
-        top = stack[-1][0] if stack else None
-        if ch == "\\" and i + 1 < n and 0 < ord(text[i + 1]) <= 126:
-            out.add(text[i + 1])
-            i += 2
-            continue
-        if top in {"code", "pre"}:
-            if top == "pre" and text.startswith("```", i):
-                close()
-                i += 3
-            elif top == "code" and ch == "`":
-                close()
-                i += 1
-            else:
-                out.add(ch)
-                i += 1
-            continue
-        if ch == "\n" and top == "blockquote" and not text.startswith(">", i + 1):
-            close()
-        if ch not in _MDV2_RESERVED:
-            out.add(ch)
-            i += 1
-            continue
-        where = f"at byte offset {_byte_offset(text, i)}"
-        if ch == ">" and (i == 0 or text[i - 1] == "\n"):
-            if not any(item[0] == "blockquote" for item in stack):
-                stack.append(("blockquote", out.len16, i, ""))
-            i += 1
-            continue
-        if ch == "`":
-            if text.startswith("```", i):
-                match = _PRE_LANGUAGE_RE.match(text, i + 3)
-                language = match.group(1) if match else ""
-                stack.append(("pre", out.len16, i, language))
-                i = match.end() if match else i + 3
-            else:
-                stack.append(("code", out.len16, i, ""))
-                i += 1
-            continue
-        if ch == "[":
-            stack.append(("text_link", out.len16, i, ""))
-            i += 1
-            continue
-        if ch == "]":
-            if top != "text_link":
-                raise EntityParseError(
-                    f"Character '{ch}' is reserved and must be escaped with the preceding '\\'"
-                )
-            if text.startswith("(", i + 1):
-                j = i + 2
-                url: list[str] = []
-                while j < n and text[j] != ")":
-                    if text[j] == "\\" and j + 1 < n:
-                        url.append(text[j + 1])
-                        j += 2
-                        continue
-                    url.append(text[j])
-                    j += 1
-                if j >= n:
-                    raise EntityParseError(f"Can't find end of a url {where}")
-                close({"url": "".join(url)})
-                i = j + 1
-            else:
-                stack.pop()
-                i += 1
-            continue
-        marker: str | None = None
-        size = 1
-        if ch == "*":
-            marker = "bold"
-        elif ch == "_":
-            if text.startswith("__", i):
-                marker, size = "underline", 2
-            else:
-                marker = "italic"
-        elif ch == "~":
-            marker = "strikethrough"
-        elif ch == "|" and text.startswith("||", i):
-            marker, size = "spoiler", 2
-        if marker is None:
-            raise EntityParseError(
-                f"Character '{ch}' is reserved and must be escaped with the preceding '\\'"
-            )
-        if top == marker:
-            close()
-        elif any(item[0] == marker for item in stack) and top is not None:
-            raise EntityParseError(
-                f"Can't find end of {_MDV2_NAMES[top]} entity at byte offset "
-                f"{_byte_offset(text, stack[-1][2])}"
-            )
-        else:
-            stack.append((marker, out.len16, i, ""))
-        i += size
-    if stack and stack[-1][0] == "blockquote":
-        close()
-    if stack:
-        kind, _, index, _ = stack[-1]
-        raise EntityParseError(
-            f"Can't find end of {_MDV2_NAMES[kind]} entity "
-            f"at byte offset {_byte_offset(text, index)}"
-        )
-    entities.sort(key=lambda e: (e["offset"], -e["length"]))
-    return out.value(), entities
-
-
-def parse_markdown(text: str) -> tuple[str, list[JSONDict]]:
-    """Parse legacy Markdown (``parse_mode=Markdown``): no nesting, few escapes."""
-    out = _TextBuilder()
-    entities: list[JSONDict] = []
-    n = len(text)
-    i = 0
-
-    def unclosed(index: int) -> EntityParseError:
-        return EntityParseError(
-            f"Can't find end of the entity starting at byte offset {_byte_offset(text, index)}"
-        )
-
-    def add(kind: str, body: str, **extra: str) -> None:
-        start = out.len16
-        out.add(body)
-        if out.len16 > start:
-            entities.append({"type": kind, "offset": start, "length": out.len16 - start, **extra})
-
-    while i < n:
-        ch = text[i]
-        if ch == "\\" and i + 1 < n and text[i + 1] in "_*`[":
-            out.add(text[i + 1])
-            i += 2
-        elif ch in "*_":
-            end = text.find(ch, i + 1)
-            if end < 0:
-                raise unclosed(i)
-            add("bold" if ch == "*" else "italic", text[i + 1 : end])
-            i = end + 1
-        elif ch == "`" and text.startswith("```", i):
-            end = text.find("```", i + 3)
-            if end < 0:
-                raise unclosed(i)
-            body = text[i + 3 : end]
-            match = _PRE_LANGUAGE_RE.match(body)
-            if match and match.group(1):
-                add("pre", body[match.end() :], language=match.group(1))
-            else:
-                add("pre", body)
-            i = end + 3
-        elif ch == "`":
-            end = text.find("`", i + 1)
-            if end < 0:
-                raise unclosed(i)
-            add("code", text[i + 1 : end])
-            i = end + 1
-        elif ch == "[":
-            end = text.find("]", i + 1)
-            if end < 0 or not text.startswith("(", end + 1):
-                raise unclosed(i)
-            close = text.find(")", end + 2)
-            if close < 0:
-                raise unclosed(i)
-            add("text_link", text[i + 1 : end], url=text[end + 2 : close])
-            i = close + 1
-        else:
-            out.add(ch)
-            i += 1
-    return out.value(), entities
-
-
 def _trim(text: str, entities: list[JSONDict]) -> tuple[str, list[JSONDict]]:
     """Strip leading/trailing whitespace like Telegram, shifting entities."""
     stripped = text.strip()
@@ -410,20 +219,3 @@ def _trim(text: str, entities: list[JSONDict]) -> tuple[str, list[JSONDict]]:
         if end > start:
             result.append({**entity, "offset": start, "length": end - start})
     return stripped, result
-
-
-def _validate_entities(raw: Any, text: str) -> list[JSONDict]:
-    if raw in (None, ""):
-        return []
-    if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
-        raise bad_request("can't parse entities JSON object")
-    total = _u16(text)
-    result: list[JSONDict] = []
-    for entity in raw:
-        kind, offset, length = entity.get("type"), entity.get("offset"), entity.get("length")
-        if not isinstance(kind, str) or not isinstance(offset, int) or not isinstance(length, int):
-            raise bad_request("can't parse entities JSON object")
-        if offset < 0 or length <= 0 or offset >= total:
-            continue
-        result.append({**entity, "length": min(length, total - offset)})
-    return result

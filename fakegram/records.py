@@ -1,4 +1,4 @@
-"""What the fake records: calls, uploads, files, faults, rate limits, forum topics, callbacks."""
+"""What the fake records: calls, uploads, files, faults, rate limits, forum topics, button presses."""
 
 from __future__ import annotations
 
@@ -53,11 +53,10 @@ class StoredFile:
     file_unique_id: str
     kind: str
     content: bytes
-    file_path: str
     file_name: str | None = None
     mime_type: str | None = None
-    width: int | None = None
-    height: int | None = None
+    width: int = 1280
+    height: int = 960
 
 
 @dataclass
@@ -84,28 +83,20 @@ class Topic:
     thread_id: int
     name: str
     icon_color: int
-    icon_custom_emoji_id: str | None = None
-    created_by_bot: bool = False
     closed: bool = False
-    deleted: bool = False
+    deleted: bool = False  # a person deleted it in the group (tests set this)
 
     def as_forum_topic(self) -> JSONDict:
-        result: JSONDict = {
-            "message_thread_id": self.thread_id, "name": self.name, "icon_color": self.icon_color,
-        }
-        if self.icon_custom_emoji_id:
-            result["icon_custom_emoji_id"] = self.icon_custom_emoji_id
-        return result
+        return {"message_thread_id": self.thread_id, "name": self.name, "icon_color": self.icon_color}
 
 
 @dataclass
 class CallbackRecord:
+    """A button press: answerCallbackQuery may answer it once, within ``callback_ttl``."""
+
     id: str
     created: float
-    user_id: int
-    chat_id: int | None
-    message_id: int | None
-    data: str | None
+    data: str
     answered: bool = False
     answer: JSONDict | None = None
 

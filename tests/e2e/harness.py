@@ -71,7 +71,7 @@ class BotProcess:
 
 
 class Person:
-    """One migrant talking to the bot through the fake server."""
+    """One migrant talking to the bot through the fake server (a ``Chat`` of tests/chat.py)."""
 
     def __init__(self, tg: FakeTelegram, user_id: int = 5001, language_code: str = "en", **user: Any):
         self.tg = tg
@@ -107,6 +107,16 @@ class Person:
 
     def send(self, text: str) -> dict[str, Any]:
         return self.tg.push_message(self.user, text)
+
+    # -- the Chat interface of tests/chat.py: the bot answers in its own time, so ``reads`` waits --
+    async def write(self, text: str) -> None:
+        self.send(text)
+
+    async def tap(self, label: str) -> None:
+        self.press(label)
+
+    async def reads(self, contains: str) -> str:
+        return str((await self.expect(contains))["text"])
 
     def press(self, label: str) -> dict[str, Any]:
         with_buttons = [m for m in self.tg.bot_messages(self.chat_id) if self.tg.button_data(m)]

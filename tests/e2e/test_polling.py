@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fakegram import FakeTelegram
+from tests.chat import walk_to_the_work_permit_answer
 
 from .harness import BotProcess, Person
 
@@ -13,16 +14,8 @@ pytestmark = pytest.mark.slow
 
 async def test_walk_from_start_to_an_outcome_by_pressing_buttons(tg: FakeTelegram, bot: BotProcess) -> None:
     bot.start()
-    person = Person(tg)
-    await person.onboard()
-    for label, expected in (("No", "Who is asking?"), ("I work or live in Kazakhstan", "What is your question about?"),
-                            ("Work permit", "Which country's passport"),
-                            ("Kyrgyzstan", "You do not need a work permit")):
-        person.press(label)
-        await person.expect(expected)
-    outcome = person.screen()
-    assert "Checked on: November 26, 2026" in outcome or "Checked on:" in outcome
-    assert "Sources:" in outcome
+    outcome = await walk_to_the_work_permit_answer(Person(tg))  # also run in process: tests/telegram/test_migrant.py
+    assert "Checked on:" in outcome and "EAEU" in outcome
     commands = tg.calls("setMyCommands")
     assert {c.params.get("language_code") for c in commands} >= {"ru", "en", None}
     assert await bot.stop() == 0

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiogram.methods import EditMessageText, SendMessage
 
 from bot.config import Settings
 from bot.engine.clock import Clock
@@ -20,7 +21,7 @@ TODAY = dt.date(2026, 11, 26)
 
 
 class Migrant:
-    """Sends updates to the app as one Telegram user would."""
+    """Sends updates to the app as one Telegram user would (a ``Chat`` of tests/chat.py)."""
 
     _update_ids = itertools.count(1)
 
@@ -69,6 +70,20 @@ class Migrant:
             return await self.press(button.callback_data, update_id=update_id, handle=handle)
         labels = [b.text for b in buttons]
         raise AssertionError(f"no button with {label_part!r}; buttons: {labels}")
+
+    # -- the Chat interface of tests/chat.py: each update is handled before these return --------
+    async def write(self, text: str) -> None:
+        await self.send(text)
+
+    async def tap(self, label: str) -> None:
+        await self.press_button(label)
+
+    async def reads(self, contains: str) -> str:
+        shown = [r.text for r in self.session.requests
+                 if isinstance(r, (SendMessage, EditMessageText)) and r.chat_id == self.chat["id"]]
+        latest = shown[-1] if shown else ""
+        assert contains in latest, f"chat {self.chat['id']}: the bot shows {latest[:120]!r}, not {contains!r}"
+        return latest
 
     async def update(self, fields: dict[str, Any], update_id: int | None = None, *,
                      handle: bool = True) -> dict[str, Any]:

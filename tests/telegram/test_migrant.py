@@ -11,6 +11,7 @@ from sqlalchemy import text
 from bot.conversation.reminders import ReminderService
 from bot.engine.clock import Clock
 from bot.telegram.app import App
+from tests.chat import walk_to_the_work_permit_answer
 
 from .conftest import Migrant
 from .session import RecordingSession
@@ -49,6 +50,11 @@ async def test_russian_walk_to_the_work_permit_outcome(app: App, session: Record
     assert "Проверено: 1 декабря 2026" in outcome
     labels = [b.text for row in session.last_markup().inline_keyboard for b in row]
     assert "Поговорить с консультантом" in labels or any("консультант" in label for label in labels)
+
+
+async def test_the_work_permit_walk_written_once_for_both_harnesses(app: App, session: RecordingSession) -> None:
+    outcome = await walk_to_the_work_permit_answer(Migrant(app, session, language_code="en"))
+    assert "Checked on:" in outcome and "EAEU" in outcome  # the same walk runs through the fake server in tests/e2e
 
 
 async def test_english_walk_with_a_typed_date(app: App, session: RecordingSession) -> None:

@@ -1,6 +1,6 @@
 """Where the CPU of one update goes: the bare aiogram echo bot and the Jol pipeline, sampled.
 
-Run from the project root (py-spy from PyPI must be installed: ``pip install py-spy``)::
+Run from the project root (py-spy must be installed: ``pip install -e '.[bench]'``)::
 
     python bench/cpu_breakdown.py            # both bots, the quick traffic of bench/throughput.py
     python bench/cpu_breakdown.py --markdown # the same table as Markdown, for bench/README.md

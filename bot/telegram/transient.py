@@ -4,6 +4,8 @@ trying again would only repeat it."""
 
 from __future__ import annotations
 
+import sys
+
 from aiogram.exceptions import ClientDecodeError, TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -12,18 +14,18 @@ _TRANSIENT: tuple[type[BaseException], ...] = (
     TelegramNetworkError, TelegramServerError, TelegramRetryAfter, ClientDecodeError,
     OperationalError, DisconnectionError, PoolTimeout, ConnectionError, TimeoutError,
 )
-try:  # Redis is optional
-    from redis.exceptions import BusyLoadingError
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
 
-    _TRANSIENT += (RedisConnectionError, RedisTimeoutError, BusyLoadingError)
-except ImportError:  # pragma: no cover
-    pass
+
+def _redis_away(exc: BaseException) -> bool:
+    """Redis is optional and not imported without REDIS_URL (it costs memory): an error of its
+    kind can only exist once it is loaded."""
+    errors = sys.modules.get("redis.exceptions")
+    return errors is not None and isinstance(exc, (errors.ConnectionError, errors.TimeoutError,
+                                                   errors.BusyLoadingError))
 
 
 def is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, _TRANSIENT):
+    if isinstance(exc, _TRANSIENT) or _redis_away(exc):
         return True
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True

@@ -20,6 +20,7 @@ from .harness import BotProcess, Person
 
 pytestmark = pytest.mark.slow
 SECRET = "webhook_secret-for-replicas"
+CHAT_KEY = "5e" * 32  # every replica seals and opens chat ids with the same key
 MIGRANTS = 50
 PATH = [("/start", "Choose your language"), ("English", "never asks your name"), ("OK, continue", "Are you in danger"),
         ("No", "Who is asking?"), ("I work or live in Kazakhstan", "What is your question about?"),
@@ -40,11 +41,12 @@ class Cluster:
         public = f"http://127.0.0.1:{self.ports[0]}/telegram"  # where setWebhook points; the test spreads calls
         self.replicas = []
         for i, port in enumerate(self.ports):
-            workdir = tmp_path / f"replica{i}"  # separate data folders: the identity must come from the secret
+            workdir = tmp_path / f"replica{i}"  # separate data folders: the identity must come from the secrets
             workdir.mkdir()
             self.replicas.append(BotProcess(
                 tg.base_url, workdir, DATABASE_URL=database_url, PSEUDONYM_SECRET="one-secret-for-all-replicas",
-                WEBHOOK_URL=public, WEBHOOK_SECRET=SECRET, WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port), **env))
+                CHAT_KEY=CHAT_KEY, WEBHOOK_URL=public, WEBHOOK_SECRET=SECRET, WEBHOOK_HOST="127.0.0.1",
+                WEBHOOK_PORT=str(port), **env))
         self.down: set[int] = set()
 
     def start(self) -> None:

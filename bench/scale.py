@@ -99,7 +99,8 @@ async def measure(workers: int, updates: int, people: int) -> float:
             with tempfile.TemporaryDirectory() as tmp:
                 for i, port in enumerate(ports):
                     env = dict(os.environ, BOT_TOKEN=TOKEN, BOT_API_URL=tg.base_url, DATABASE_URL=url,
-                               PSEUDONYM_SECRET=SECRET, DATA_DIR=f"{tmp}/w{i}", HEALTH_PORT=str(port),
+                               PSEUDONYM_SECRET=SECRET, CHAT_KEY="5e" * 32, DATA_DIR=f"{tmp}/w{i}",
+                               HEALTH_PORT=str(port),
                                LOG_LEVEL="WARNING")
                     procs.append(subprocess.Popen([sys.executable, "-m", "bot", "run", "--role", "worker"],
                                                   cwd=ROOT, env=env, stdout=subprocess.DEVNULL,

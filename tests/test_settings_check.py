@@ -173,3 +173,30 @@ def test_postgresql_without_a_shared_pseudonym_secret_is_refused_in_one_line(tmp
     assert result.returncode == 2
     assert result.stderr.strip().startswith("PSEUDONYM_SECRET is not set"), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_postgresql_without_a_shared_chat_key_is_refused_in_one_line(tmp_path: Path) -> None:
+    """Replicas with their own chat.key files could not open the chat ids the others sealed: a
+    counsellor's reply queued by one replica and sent by another would never reach the migrant."""
+    from tests.services import PG_HOST
+
+    base = PG_HOST.rsplit("/", 1)[0]
+    result = run_command(["run"], environment(tmp_path, DATABASE_URL=f"postgresql+asyncpg://{base}/test",
+                                              PSEUDONYM_SECRET="one-secret-for-all-replicas"), tmp_path)
+    if "not reachable" in result.stderr:
+        pytest.skip(f"PostgreSQL is not reachable at {PG_HOST}")
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("CHAT_KEY is not set"), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "data" / "chat.key").exists()  # no key of this replica's own was made
+
+
+async def test_the_application_is_not_built_on_postgresql_without_a_chat_key(tmp_path: Path) -> None:
+    from bot.config import Settings
+    from bot.telegram.app import build_app
+
+    settings = Settings(bot_token=TOKEN, database_url="postgresql+asyncpg://jol@127.0.0.1:1/jol", data_dir=tmp_path,
+                        pseudonym_secret="one-secret-for-all-replicas", _env_file=None)  # type: ignore[call-arg]
+    with pytest.raises(RuntimeError, match="CHAT_KEY must be set on PostgreSQL"):
+        await build_app(settings)
+    assert not (tmp_path / "chat.key").exists()

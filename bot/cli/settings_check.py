@@ -145,12 +145,17 @@ async def _connect_postgres(dsn: str) -> None:
 
 
 def check_shared_secret(settings: Settings) -> None:
-    """On PostgreSQL several replicas may run, and each must know people by the same pseudonyms:
-    a key file in one replica's DATA_DIR would fork every conversation."""
+    """On PostgreSQL several replicas may run, and each must know people by the same pseudonyms
+    and open the chat ids the others sealed: a key file in one replica's DATA_DIR would fork every
+    conversation, or leave a counsellor's reply that another replica queued undeliverable."""
     if settings.shared_database and settings.pseudonym_secret is None:
         raise SettingsProblem(["PSEUDONYM_SECRET is not set, and DATABASE_URL is PostgreSQL, where several replicas "
                                "may share the database: expected one secret of at least 16 characters, the same for "
                                "every replica (deploy/README.md says how to make and keep it)"])
+    if settings.shared_database and settings.chat_key is None:
+        raise SettingsProblem(["CHAT_KEY is not set, and DATABASE_URL is PostgreSQL, where several replicas may share "
+                               "the database: expected 64 hex characters, the same for every replica (the contents of "
+                               "DATA_DIR/chat.key if the bot already made one; deploy/README.md says how to make it)"])
 
 
 def check_redis(settings: Settings) -> None:

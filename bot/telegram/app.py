@@ -135,6 +135,8 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
         )
     if settings.shared_database and settings.pseudonym_secret is None:
         raise RuntimeError("PSEUDONYM_SECRET must be set on PostgreSQL: every replica needs the same one")
+    if settings.shared_database and settings.chat_key is None:  # else each replica seals chat ids with its own key
+        raise RuntimeError("CHAT_KEY must be set on PostgreSQL: every replica needs the same one")
     replica = Replica() if settings.shared_database else None
     runtime = await open_runtime(settings, clock or _clock(settings))
     clock = runtime.clock

@@ -19,7 +19,7 @@ async def test_a_conversation_on_postgresql_and_redis(tmp_path: Path) -> None:
     async with postgres_database() as pg_url, redis_database() as redis_url:
         settings = Settings(bot_token="123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz", database_url=pg_url,
                             redis_url=redis_url, data_dir=tmp_path, pseudonym_secret="test-secret-of-enough-length",
-                            _env_file=None)  # type: ignore[call-arg]
+                            chat_key="0f" * 32, _env_file=None)  # type: ignore[call-arg]
         app = await build_app(settings, Clock.fixed(TODAY))
         session = RecordingSession()
         app.bot.session = session

@@ -1,18 +1,23 @@
 """Telegram's sending limits counted in Redis, for all replicas together.
 
 Each replica's own ``RateLimiter`` paces what that replica sends. With several replicas, their
-sums could still pass Telegram's limits (30 messages a second overall, 1 a second to one private
-chat, 20 a minute to one group), so every replica also takes a place in shared moving windows in
-Redis before each send. The counting is the ``limits`` library's (atomic Lua scripts in Redis).
-A chat's place is taken first; if the overall window is full, that place is simply spent, which
-only errs on the slow side.
+sums could still pass Telegram's limits (30 messages a second overall, 1 a second to one chat, 20
+a minute to one group), so every replica also takes a place in shared moving windows in Redis
+before each send. The counting is the ``limits`` library's (atomic Lua scripts in Redis).
+A group's messages are also spaced as the local limiter spaces them (3 s apart at 20 a minute):
+the 1 a second of any chat holds for a group too, and messages of different cases to the group are
+sent by different replicas. The wide spacing also leaves room for the moment between taking a
+place and the message reaching Telegram.
+A chat's places are taken first; if a later window is full, the places taken are simply spent,
+which only errs on the slow side.
 """
 
 from __future__ import annotations
 
+import math
 import time
 
-from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
+from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 
@@ -26,17 +31,19 @@ class SharedLimits:
         self.windows = MovingWindowRateLimiter(self.storage)
         self.private = RateLimitItemPerSecond(max(1, int(private_per_second)))
         self.group = RateLimitItemPerMinute(max(1, int(group_per_minute)))
+        self.group_spacing = RateLimitItemPerSecond(1, max(1, math.ceil(60 / max(1.0, group_per_minute))))
         self.overall = RateLimitItemPerSecond(max(1, int(global_per_second)))
 
     async def take(self, chat_id: int) -> float:
         """Take a place for one message to ``chat_id``: 0 when it may go now, else seconds to wait."""
-        item = self.group if chat_id < 0 else self.private
-        if not await self.windows.hit(item, "chat", str(chat_id)):
-            return await self._wait(item, "chat", str(chat_id))
-        if not await self.windows.hit(self.overall, "all"):
-            return await self._wait(self.overall, "all")
+        chat = ("chat", str(chat_id))
+        windows = [(self.group_spacing, ("spacing", str(chat_id))), (self.group, chat)] if chat_id < 0 \
+            else [(self.private, chat)]
+        for item, keys in [*windows, (self.overall, ("all",))]:
+            if not await self.windows.hit(item, *keys):
+                return await self._wait(item, *keys)
         return 0.0
 
-    async def _wait(self, item: RateLimitItemPerSecond | RateLimitItemPerMinute, *keys: str) -> float:
+    async def _wait(self, item: RateLimitItem, *keys: str) -> float:
         stats = await self.windows.get_window_stats(item, *keys)
         return max(0.02, stats.reset_time - time.time())

@@ -59,7 +59,7 @@ async def main(args: argparse.Namespace) -> int:
             runtime = await open_runtime(settings)
             hands = Hands(dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC))
             clock = Clock(zone_for("Asia/Almaty"), lambda: hands.moment)
-            reminders = ReminderService(runtime.unit_of_work.sessions, runtime.catalogs, runtime.sealer, clock)
+            reminders = ReminderService(runtime.unit_of_work, runtime.catalogs, runtime.sealer, clock)
             due = dt.datetime.combine(DAY, dt.time(10), clock.zone).astimezone(dt.UTC)
             async with runtime.unit_of_work.sessions() as session, session.begin():
                 await ReminderRepository(session).add_all([

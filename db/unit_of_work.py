@@ -23,6 +23,7 @@ from db.repositories.cases import CaseRepository
 from db.repositories.conversations import ConversationRepository, FsmRepository, InboxRepository
 from db.repositories.leases import LeaseRepository, TickRepository
 from db.repositories.outbox import OutboxRepository
+from db.repositories.reminders import ReminderRepository
 from db.repositories.stats import StatsRepository
 
 
@@ -36,6 +37,7 @@ class UnitOfWork:
     stats: StatsRepository
     leases: LeaseRepository
     ticks: TickRepository
+    reminders: ReminderRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], outbox_listeners: list[Callable[[], None]]):
         self._sessions = sessions
@@ -51,6 +53,7 @@ class UnitOfWork:
         self.stats = StatsRepository(session)
         self.leases = LeaseRepository(session)
         self.ticks = TickRepository(session)
+        self.reminders = ReminderRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

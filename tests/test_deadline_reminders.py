@@ -21,8 +21,9 @@ from bot.engine.loader import load_flow_text
 from bot.engine.validate import validate
 from bot.privacy.sealing import ChatSealer, SealError, load_or_create_key
 from bot.stats.report import Breakdown, StatsService
-from db.connection import make_db_engine, make_sessionmaker
+from db.connection import make_db_engine
 from db.migrate import upgrade
+from db.unit_of_work import UnitsOfWork
 from tests.services import postgres_database
 
 DEADLINE = DeadlineDate("permit_end", dt.date(2026, 12, 31))
@@ -52,7 +53,7 @@ async def runtime(tmp_path: Path) -> AsyncIterator[Runtime]:
 
 
 def service(runtime: Runtime, hands: Hands) -> ReminderService:
-    return ReminderService(runtime.unit_of_work.sessions, runtime.catalogs, runtime.sealer, clock_at(hands))
+    return ReminderService(runtime.unit_of_work, runtime.catalogs, runtime.sealer, clock_at(hands))
 
 
 async def outbox(runtime: Runtime) -> list[tuple[str | None, str]]:
@@ -108,7 +109,7 @@ async def test_two_processes_take_each_reminder_once(tmp_path: Path, backend: st
         try:
             await upgrade(engines[0], chat_sealer=sealer)
             hands = Hands("2026-11-30T06:00:00+00:00")
-            runtime_like = [make_sessionmaker(e) for e in engines]
+            runtime_like = [UnitsOfWork.over(e) for e in engines]
             from bot.i18n.catalogs import Catalogs
             catalogs = Catalogs(Settings(_env_file=None).locales_dir)  # type: ignore[call-arg]
             replicas = [ReminderService(s, catalogs, sealer, clock_at(hands)) for s in runtime_like]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.clock import Clock
 from bot.engine.compute import Days
@@ -25,10 +25,9 @@ from bot.i18n.catalogs import Catalogs, Translator
 from bot.i18n.format import format_value
 from bot.privacy.sealing import ChatSealer
 from db.models import Reminder
-from db.repositories.conversations import ConversationRepository
 from db.repositories.outbox import OutboxRepository, lane_of
-from db.repositories.reminders import ReminderRepository
 from db.repositories.stats import StatsRepository
+from db.unit_of_work import UnitOfWork, UnitsOfWork
 
 # The choices offered, in order; the first is the default. Days before the deadline.
 CHOICES: tuple[tuple[str, tuple[int, ...]], ...] = (
@@ -66,9 +65,9 @@ class Deadline:
 
 
 class ReminderService:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], catalogs: Catalogs, sealer: ChatSealer,
+    def __init__(self, unit_of_work: UnitsOfWork, catalogs: Catalogs, sealer: ChatSealer,
                  clock: Clock, hour: int = 10):
-        self.sessions = sessions
+        self.unit_of_work = unit_of_work
         self.catalogs = catalogs
         self.sealer = sealer
         self.clock = clock
@@ -100,43 +99,42 @@ class ReminderService:
         if not days:
             return []
         sealed = self.sealer.seal(chat_id)
-        async with self.sessions() as session, session.begin():
-            repo = ReminderRepository(session)
-            await repo.cancel(key, deadline.kind, deadline.date)
-            await repo.add_all([Reminder(user_key=key, chat_sealed=sealed, lang=lang, kind=deadline.kind,
+        async with self.unit_of_work() as uow:
+            await uow.reminders.cancel(key, deadline.kind, deadline.date)
+            await uow.reminders.add_all([Reminder(user_key=key, chat_sealed=sealed, lang=lang, kind=deadline.kind,
                                          deadline=deadline.date, flow=flow, due_at=self._at(day, self.hour))
                                 for day in days])
-            if await self._counted(session, key):
-                await StatsRepository(session).add(self.clock.today(), "reminder", node=deadline.kind)
+            if await self._counted(uow, key):
+                await uow.stats.add(self.clock.today(), "reminder", node=deadline.kind)
         return days
 
     async def listing(self, key: str) -> list[Deadline]:
-        async with self.sessions() as session:
-            rows = await ReminderRepository(session).for_user(key)
+        async with self.unit_of_work() as uow:
+            rows = await uow.reminders.for_user(key)
         grouped: dict[tuple[str, dt.date], list[dt.date]] = {}
         for row in rows:
-            local = _aware(row.due_at).astimezone(self.clock.zone).date()
+            local = row.due_at.astimezone(self.clock.zone).date()
             grouped.setdefault((row.kind, row.deadline), []).append(local)
         return [Deadline(kind, date, tuple(sorted(days))) for (kind, date), days in sorted(
             grouped.items(), key=lambda item: (item[0][1], item[0][0]))]
 
     async def cancel(self, key: str, kind: str, deadline: dt.date) -> bool:
-        async with self.sessions() as session, session.begin():
-            return await ReminderRepository(session).cancel(key, kind, deadline) > 0
+        async with self.unit_of_work() as uow:
+            return await uow.reminders.cancel(key, kind, deadline) > 0
 
     async def forget(self, key: str) -> int:
-        async with self.sessions() as session, session.begin():
-            return await ReminderRepository(session).delete_for(key)
+        async with self.unit_of_work() as uow:
+            return await uow.reminders.delete_for(key)
 
     async def due_count(self) -> int:
         """Reminders due now and not yet queued (a number for monitoring)."""
-        async with self.sessions() as session:
-            return await ReminderRepository(session).due_count(self.clock.now())
+        async with self.unit_of_work() as uow:
+            return await uow.reminders.due_count(self.clock.now())
 
     async def seconds_to_next(self) -> float | None:
-        async with self.sessions() as session:
-            nxt = await ReminderRepository(session).next_due()
-        return None if nxt is None else (_aware(nxt) - self.clock.now()).total_seconds()
+        async with self.unit_of_work() as uow:
+            nxt = await uow.reminders.next_due()
+        return None if nxt is None else (nxt - self.clock.now()).total_seconds()
 
     # -- on the day ---------------------------------------------------------------------------
     async def queue_due(self, on_batch: Callable[[], None] | None = None) -> int:
@@ -149,20 +147,20 @@ class ReminderService:
         queued = 0
         while True:
             now, today = self.clock.now(), self.clock.today()
-            async with self.sessions() as session, session.begin():
-                rows = await ReminderRepository(session).claim_due(now, BATCH)
+            async with self.unit_of_work() as uow:
+                rows = await uow.reminders.claim_due(now, BATCH)
                 if not rows:
                     return queued
-                queued += await self._queue(session, rows, today)
-                await ReminderRepository(session).delete_ids([r.id for r in rows])
+                queued += await self._queue(uow, rows, today)
+                await uow.reminders.delete_ids([r.id for r in rows])
             if on_batch is not None:
                 on_batch()
             if len(rows) < BATCH:
                 return queued
 
-    async def _queue(self, session: AsyncSession, rows: list[Reminder], today: dt.date) -> int:
+    async def _queue(self, uow: UnitOfWork, rows: list[Reminder], today: dt.date) -> int:
         seen: set[tuple[str, str, dt.date]] = set()
-        counted = await ConversationRepository(session).counted_among(sorted({r.user_key for r in rows}))
+        counted = await uow.conversations.counted_among(sorted({r.user_key for r in rows}))
         messages = []
         for row in rows:
             ident = (row.user_key, row.kind, row.deadline)
@@ -177,7 +175,7 @@ class ReminderService:
                 "user": row.user_key, "kind": row.kind, "counted": row.user_key in counted}}
             messages.append(OutboxRepository.prepared(lane_of(row.user_key), "sendMessage", payload,
                                                       sealed=row.chat_sealed))
-        OutboxRepository(session).add_many(messages)
+        uow.outbox.add_many(messages)  # the sender is woken once the batch is committed
         return len(messages)
 
     @staticmethod
@@ -195,10 +193,6 @@ class ReminderService:
             await StatsRepository(session).add(self.clock.today(), "reminded", node=str(reminder.get("kind")))
 
     @staticmethod
-    async def _counted(session: AsyncSession, key: str) -> bool:
-        row = await ConversationRepository(session).get(key)
+    async def _counted(uow: UnitOfWork, key: str) -> bool:
+        row = await uow.conversations.get(key)
         return bool(row.counted) if row is not None else False  # unknown: not counted
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -161,7 +161,7 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
     dispatcher["registry"] = runtime.registry
     dispatcher.include_router(admin.build_router(IsAdmin(settings.admin_ids, settings.admin_chat_id)))
     dispatcher.include_router(migrant.build_router())
-    reminders = ReminderService(runtime.unit_of_work.sessions, runtime.catalogs, runtime.sealer, clock,
+    reminders = ReminderService(runtime.unit_of_work, runtime.catalogs, runtime.sealer, clock,
                                 settings.reminder_hour)
     actions.reminders = reminders
     limiter = RateLimiter(settings.rate_private_per_second, settings.rate_group_per_minute,

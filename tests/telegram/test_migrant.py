@@ -211,7 +211,7 @@ async def test_a_monthly_payer_can_be_reminded_of_the_next_payment(app: App, ses
     await m.press_button("7 days and 1 day before")
     assert "December 13, 2026, December 19, 2026" in session.texts()[-1]
 
-    on_the_day = ReminderService(app.runtime.unit_of_work.sessions, app.runtime.catalogs, app.runtime.sealer,
+    on_the_day = ReminderService(app.runtime.unit_of_work, app.runtime.catalogs, app.runtime.sealer,
                                  Clock.fixed(dt.date(2026, 12, 13)))
     assert await on_the_day.queue_due() == 1
     async with app.runtime.db_engine.connect() as conn:

@@ -117,7 +117,7 @@ async def test_messages_waiting_in_the_outbox_hold_the_chat_id_only_sealed(priva
         assert case is not None
         case.forum_topic_id = 77  # as if the sender had made the topic
     assert await private_app.counselling.relay.relay_out(77, message_id=501)  # a counsellor's answer, to the migrant
-    on_the_day = ReminderService(private_app.runtime.unit_of_work.sessions, private_app.runtime.catalogs,
+    on_the_day = ReminderService(private_app.runtime.unit_of_work, private_app.runtime.catalogs,
                                  private_app.runtime.sealer, Clock.fixed(dt.date(2026, 12, 24)))
     assert await on_the_day.queue_due() == 1
     async with private_app.runtime.unit_of_work() as uow:

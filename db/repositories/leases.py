@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,6 +30,14 @@ class LeaseRepository:
             where=(Lease.holder == holder) | (Lease.until < now),
         ).returning(Lease.key)
         return {row[0] for row in (await self.session.execute(stmt)).all()}
+
+    async def holders(self, keys: Collection[str], now: dt.datetime) -> dict[str, str]:
+        """Who holds an unexpired lease on each of ``keys`` (keys nobody holds are left out)."""
+        if not keys:
+            return {}
+        rows = await self.session.execute(select(Lease.key, Lease.holder).where(
+            Lease.key.in_(list(keys)), Lease.until >= now))
+        return {key: holder for key, holder in rows.all()}
 
     async def renew(self, keys: Collection[str], holder: str, until: dt.datetime) -> None:
         if keys:

@@ -33,8 +33,8 @@ def update(update_id: int, user: int) -> dict[str, Any]:
 class Replicas:
     """N workers, each with its own database engine (as separate processes have)."""
 
-    def __init__(self, url: str, n: int, lease: float):
-        self.url, self.n, self.lease = url, n, lease
+    def __init__(self, url: str, n: int, lease: float, people: int = 64):
+        self.url, self.n, self.lease, self.people = url, n, lease, people
         self.handled: list[tuple[str, int, int]] = []  # (replica, user, update_id)
         self.engines: list[Any] = []
         self.workers: list[UpdateWorker] = []
@@ -53,7 +53,8 @@ class Replicas:
         inbox = Inbox(UnitsOfWork.over(db_engine), Pseudonymizer(b"one-secret-for-every-replica"))
         name = f"replica-{i}-{len(self.workers)}"
         worker = UpdateWorker(inbox, self._handler(name),
-                              replica=Replica(name, lease=dt.timedelta(seconds=self.lease), poll_seconds=0.05))
+                              replica=Replica(name, lease=dt.timedelta(seconds=self.lease), poll_seconds=0.05,
+                                              people=self.people))
         stop = asyncio.Event()
         self.workers.append(worker)
         self.stops.append(stop)
@@ -124,6 +125,26 @@ async def test_three_replicas_handle_each_update_once_and_each_person_in_order(s
         by_user[user].append(update_id)
     assert by_user == order, "each person's updates in arrival order"
     assert len({name for name, _u, _i in replicas.handled}) >= 2, "the work is shared"
+
+
+async def test_a_backlog_is_shared_among_the_replicas_not_taken_by_the_first_to_look(
+        shared: tuple[str, Inbox]) -> None:
+    url, inbox = shared
+    waiting = [(20_000 + user, user) for user in range(1, 121)]  # 120 people waiting before any replica starts
+    await inbox.store([update(update_id, user) for update_id, user in waiting])
+    replicas = Replicas(url, 3, lease=5, people=10)
+    for i in range(3):
+        await replicas.start(i)
+    try:
+        await wait_for(lambda: len(replicas.handled) >= len(waiting), 60)
+    finally:
+        await replicas.close()
+    assert sorted(u for _n, _p, u in replicas.handled) == sorted(u for u, _ in waiting)
+    per_replica = defaultdict(int)
+    for name, _user, _update_id in replicas.handled:
+        per_replica[name] += 1
+    # Each replica takes at most 10 people at a time, so none can take the whole backlog at once.
+    assert len(per_replica) == 3 and min(per_replica.values()) >= 10, dict(per_replica)
 
 
 async def test_a_replica_that_dies_is_replaced_when_its_leases_run_out(shared: tuple[str, Inbox]) -> None:

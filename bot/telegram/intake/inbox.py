@@ -128,8 +128,14 @@ class Inbox:
                 rows = await uow.inbox.pending(limit)
             else:
                 now = utcnow()
-                mine = await uow.leases.acquire(await uow.inbox.pending_keys(limit), replica.name,
-                                                now + replica.lease, now)
+                keys = await uow.inbox.pending_keys(limit)
+                holders = await uow.leases.holders(keys, now)
+                ours = [k for k in keys if holders.get(k) == replica.name]
+                free = [k for k in keys if k not in holders]
+                # Renew ours and take free people up to a share: one replica that looked first must
+                # not take everyone waiting while the others stand idle.
+                wanted = ours + free[:max(0, replica.people - len(ours))]
+                mine = await uow.leases.acquire(wanted, replica.name, now + replica.lease, now)
                 rows = await uow.inbox.pending_of(mine, limit)
             return [Pending(r.update_id, r.key, json.loads(r.payload or "{}")) for r in rows]
 

@@ -4,8 +4,6 @@ bot waits for it, carries on when it is back, and loses nobody's conversation.""
 from __future__ import annotations
 
 import asyncio
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,62 +11,37 @@ import pytest
 from fakegram import FakeTelegram
 from tests.services import postgres_database
 
-from .harness import Person
-from .test_replicas import PATH, Cluster, converse, free_port, screens
+from .harness import Person, PrivateRedis
+from .test_replicas import PATH, Cluster, converse, screens
 
 pytestmark = pytest.mark.slow
 MIGRANTS = 20
 
 
-class PrivateRedis:
-    """A Redis server of this test's own (so that stopping it disturbs no other test), which keeps
-    its data in an append-only file across a restart, as the deploy guide's Redis does."""
-
-    def __init__(self, folder: Path):
-        self.folder, self.port = folder, free_port()
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        server = shutil.which("redis-server")
-        if server is None:
-            pytest.skip("redis-server is not installed")
-        self.proc = subprocess.Popen([server, "--port", str(self.port), "--bind", "127.0.0.1", "--dir",
-                                      str(self.folder), "--appendonly", "yes", "--save", ""],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def stop(self) -> None:
-        assert self.proc is not None
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-
 async def test_redis_away_for_a_few_seconds_loses_nothing(tg: FakeTelegram, tmp_path: Path) -> None:
     redis = PrivateRedis(tmp_path)
     redis.start()
-    async with postgres_database() as url:
-        cluster = Cluster(tg, tmp_path, url, n=2, REDIS_URL=redis.url)
-        cluster.start()
-        try:
-            await cluster.ready()
-            people = [Person(tg, user_id=8500 + i) for i in range(MIGRANTS)]
-            talks = [asyncio.create_task(converse(cluster, p)) for p in people]
-            await tg.wait_for(lambda: sum(len(tg.texts(p.chat_id)) for p in people) >= MIGRANTS * 2, 90,
-                              what="the conversations under way")
-            redis.stop()
-            await asyncio.sleep(4)  # updates keep arriving and are stored; handling waits for Redis
-            redis.start()
-            await asyncio.wait_for(asyncio.gather(*talks), timeout=240)
-        finally:
-            for bot in cluster.replicas:
-                if bot.proc is not None and bot.proc.poll() is None:
-                    await bot.stop()
-            if redis.proc is not None and redis.proc.poll() is None:
+    try:
+        async with postgres_database() as url:
+            cluster = Cluster(tg, tmp_path, url, n=2, REDIS_URL=redis.url)
+            cluster.start()
+            try:
+                await cluster.ready()
+                people = [Person(tg, user_id=8500 + i) for i in range(MIGRANTS)]
+                talks = [asyncio.create_task(converse(cluster, p)) for p in people]
+                await tg.wait_for(lambda: sum(len(tg.texts(p.chat_id)) for p in people) >= MIGRANTS * 2, 90,
+                                  what="the conversations under way")
                 redis.stop()
-        for person in people:
-            shown = screens(tg, person.chat_id)
-            assert sorted(set(shown)) == list(range(len(PATH))), (person.chat_id, shown)
-            assert shown == sorted(shown), (person.chat_id, shown)
+                await asyncio.sleep(4)  # updates keep arriving and are stored; handling waits for Redis
+                redis.start()
+                await asyncio.wait_for(asyncio.gather(*talks), timeout=240)
+            finally:
+                for bot in cluster.replicas:
+                    if bot.proc is not None and bot.proc.poll() is None:
+                        await bot.stop()
+    finally:
+        redis.stop()  # also when PostgreSQL is absent and the test is skipped
+    for person in people:
+        shown = screens(tg, person.chat_id)
+        assert sorted(set(shown)) == list(range(len(PATH))), (person.chat_id, shown)
+        assert shown == sorted(shown), (person.chat_id, shown)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +17,9 @@ import asyncpg
 import pytest
 
 from fakegram import Call, FakeTelegram
-from tests.services import postgres_database, redis_database
+from tests.services import postgres_database
 
-from .harness import BotProcess, Person
+from .harness import BotProcess, Person, PrivateRedis, free_port
 from .inprocess import GROUP_ID
 
 pytestmark = pytest.mark.slow
@@ -31,12 +30,6 @@ PATH = [("/start", "Choose your language"), ("English", "never asks your name"),
         ("No", "Who is asking?"), ("I work or live in Kazakhstan", "What is your question about?"),
         ("Work permit", "Which country's passport"),
         ("Tajikistan", "Who do you work for"), ("A company", "the company itself must hold a permit")]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Cluster:
@@ -278,30 +271,35 @@ async def test_a_counsellor_relays_both_ways_through_three_replicas_and_a_sigkil
     tg.supergroup(GROUP_ID, "Jol counsellors", is_forum=True)
     counsellor = tg.user(900, first_name="Aigul")
     tg.set_member(GROUP_ID, counsellor, "member")
-    async with postgres_database() as url, redis_database() as redis_url:
-        cluster = Cluster(tg, tmp_path, url, REDIS_URL=redis_url, **COUNSELLING)
-        cluster.start()
-        try:
-            await cluster.ready()
-            cases = [Case(Person(tg, user_id=7000 + i)) for i in range(CASES)]
-            await asyncio.wait_for(asyncio.gather(*(open_case(cluster, c) for c in cases)), timeout=180)
-            browsing = [Person(tg, user_id=8000 + i) for i in range(MIGRANTS - CASES)]
-            talks = [asyncio.create_task(converse(cluster, p)) for p in browsing]
-            talks += [asyncio.create_task(relay(cluster, counsellor, c)) for c in cases]
-            await tg.wait_for(lambda: sum(len(t) for c in cases for t in c.copies(tg)) >= 2 * CASES * EACH // 3, 120,
-                              what="a third of the messages relayed")
-            killed_at = tg.now()
-            cluster.down.add(1)
-            cluster.replicas[1].kill()  # while messages are relayed both ways and migrants talk to the bot
-            await asyncio.sleep(1)
-            cluster.replicas[1].start("--role", "webhook")
-            cluster.down.discard(1)
-            await asyncio.wait_for(asyncio.gather(*talks), timeout=240)
-            inbox, dead = await settled(url)
-        finally:
-            for bot in cluster.replicas:
-                if bot.proc is not None and bot.proc.poll() is None:
-                    await bot.stop()
+    redis = PrivateRedis(tmp_path)  # the replicas' shared limits, which no other test may flush meanwhile
+    redis.start()
+    try:
+        async with postgres_database() as url:
+            cluster = Cluster(tg, tmp_path, url, REDIS_URL=redis.url, **COUNSELLING)
+            cluster.start()
+            try:
+                await cluster.ready()
+                cases = [Case(Person(tg, user_id=7000 + i)) for i in range(CASES)]
+                await asyncio.wait_for(asyncio.gather(*(open_case(cluster, c) for c in cases)), timeout=180)
+                browsing = [Person(tg, user_id=8000 + i) for i in range(MIGRANTS - CASES)]
+                talks = [asyncio.create_task(converse(cluster, p)) for p in browsing]
+                talks += [asyncio.create_task(relay(cluster, counsellor, c)) for c in cases]
+                await tg.wait_for(lambda: sum(len(t) for c in cases for t in c.copies(tg)) >= 2 * CASES * EACH // 3,
+                                  120, what="a third of the messages relayed")
+                killed_at = tg.now()
+                cluster.down.add(1)
+                cluster.replicas[1].kill()  # while messages are relayed both ways and migrants talk to the bot
+                await asyncio.sleep(1)
+                cluster.replicas[1].start("--role", "webhook")
+                cluster.down.discard(1)
+                await asyncio.wait_for(asyncio.gather(*talks), timeout=240)
+                inbox, dead = await settled(url)
+            finally:
+                for bot in cluster.replicas:
+                    if bot.proc is not None and bot.proc.poll() is None:
+                        await bot.stop()
+    finally:
+        redis.stop()
     assert {status for status, _ in inbox.values()} == {"done"} and dead == 0  # nothing given up
     outboxed = []
     for case in cases:

@@ -3,8 +3,10 @@
 About 1 message a second to one private chat, 20 a minute to one group, 30 a second overall.
 Messages to a group are also spaced evenly (3 s apart at 20 a minute): Telegram counts a sliding
 window, so a burst of 20 at once would meet a 429 on the next message anyway. Every gap has a
-1 % margin, so rounding never tips a message over a limit. A 429 from Telegram also blocks the
-chat for ``retry_after`` seconds.
+1 % margin, so rounding never tips a message over a limit. A private chat's 1 s runs from
+Telegram's answer to its last message (``sent``), not from the moment it was sent: a request that
+waited in a busy event loop reaches Telegram late, and the next one must not follow it closer than
+the limit. A 429 from Telegram also blocks the chat for ``retry_after`` seconds.
 """
 
 from __future__ import annotations
@@ -57,6 +59,13 @@ class RateLimiter:
             self._last_private[chat_id] = now
             if len(self._last_private) > 10_000:  # forget chats that are free again
                 self._last_private = {c: t for c, t in self._last_private.items() if t > now - self.private_gap}
+
+    def sent(self, chat_id: int) -> None:
+        """Telegram answered for the message ``record`` counted: a private chat's gap runs from now.
+        A group's messages need not wait for that: 3 s apart, they are far from its 1 a second,
+        and the 21st of a minute comes 0.6 s after the first has left the window."""
+        if chat_id > 0:
+            self._last_private[chat_id] = self.clock()
 
     def block(self, chat_id: int, seconds: float) -> None:
         self._blocked_until[chat_id] = self.clock() + seconds

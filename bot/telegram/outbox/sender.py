@@ -169,6 +169,7 @@ class OutboxSender:
                 delay = min(60.0, 0.5 * 2 ** row.attempts)
                 await self._retry(row.id, utcnow() + dt.timedelta(seconds=delay), str(exc))
         else:
+            self.limiter.sent(row.chat_id)  # its chat's gap runs from Telegram's answer
             await self._done(row, result)
             self.delivered += 1
 

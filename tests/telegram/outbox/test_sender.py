@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
 from sqlalchemy import select
 
 from bot.config import Settings
@@ -108,3 +113,34 @@ async def test_a_migrants_message_reaches_the_topic_though_the_queue_holds_its_c
     in_topic = [m for m in world.tg.bot_messages(GROUP) if m.get("text") == "my employer keeps my passport"]
     assert len(in_topic) == 1 and in_topic[0].get("message_thread_id") is not None
     assert world.sender.dead == 0
+
+
+class LateFirstRequest(BaseRequestMiddleware):
+    """The first message to ``chat_id`` leaves late, as when the event loop is busy with other updates."""
+
+    def __init__(self, chat_id: int, seconds: float):
+        self.chat_id, self.seconds = chat_id, seconds
+
+    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
+                       method: TelegramMethod[TelegramType]) -> Any:
+        if self.seconds and getattr(method, "chat_id", None) == self.chat_id:
+            await asyncio.sleep(self.seconds)
+            self.seconds = 0
+        return await make_request(bot, method)
+
+
+async def test_a_message_that_left_late_still_keeps_its_chat_within_the_limit(world: World) -> None:
+    """A chat's gap counts from Telegram's answer: counted from the moment the first message was
+    sent, the second would reach Telegram too soon after a first that left late."""
+    await open_case(world)
+    await drain(world.sender)
+    world.tg.set_rate_limits(scale=10)  # Telegram's limits ten times faster: 1 message in 0.1 s to one chat
+    world.sender.limiter = RateLimiter(10, 200, 300)
+    world.sender.bot.session.middleware(LateFirstRequest(MIGRANT, 0.08))
+    thread = next(iter(world.tg.topics.values())).thread_id
+    for text in ("first", "second"):  # a counsellor writes twice in the case's topic
+        message = world.tg.push_message(world.tg.user(900), text, chat=GROUP, message_thread_id=thread)["message"]
+        assert await world.counselling.relay.relay_out(thread, message["message_id"])
+    await drain(world.sender)
+    assert world.tg.texts(MIGRANT) == ["first", "second"]
+    assert world.tg.rate_limited == 0 and world.sender.rate_limited == 0

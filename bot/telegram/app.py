@@ -34,11 +34,13 @@ from bot.telegram.migrant_actions import Escalation, MigrantActions, load_campai
 from bot.telegram.outbox.rate_limits import RateLimiter
 from bot.telegram.outbox.sender import OutboxSender
 from bot.telegram.outbox.shared_limits import SharedLimits
+from bot.telegram.pacing import PacingMiddleware
 from bot.telegram.replica import Replica
 from bot.telegram.retry import RetryMiddleware
 from bot.telegram.routers import admin, counsellor, migrant
 from bot.telegram.routers.admin import IsAdmin
 from bot.telegram.session import BotApiSession, bot_api_session
+from db.repositories.outbox import lane_of
 
 COMMANDS = (("start", texts.CMD_START), ("menu", texts.CMD_MENU), ("language", texts.CMD_LANGUAGE),
             ("help", texts.CMD_HELP), ("reminders", texts.CMD_REMINDERS), ("privacy", texts.CMD_PRIVACY),
@@ -94,6 +96,8 @@ class App:
         await self.bot.session.close()
         if self.sender is not None:
             await self.sender.bot.session.close()
+            if self.sender.shared is not None:
+                await self.sender.shared.close()
         await self.runtime.close()
 
 
@@ -142,8 +146,13 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
     clock = runtime.clock
     secret = settings.pseudonym_secret.get_secret_value() if settings.pseudonym_secret else None
     pseudonymize = Pseudonymizer(load_or_create_secret(secret, settings.data_dir / "pseudonym.key"))
+    limiter = RateLimiter(settings.rate_private_per_second, settings.rate_group_per_minute,
+                          settings.rate_global_per_second)  # the replies' and the outbox's, one per process
+    shared = _shared_limits(settings)
     session = _session(settings)
     session.middleware(RetryMiddleware())
+    # inside the retries, so each attempt waits its turn; a person's chat counted as the outbox counts it
+    session.middleware(PacingMiddleware(limiter, shared, lambda chat_id: lane_of(pseudonymize.user(chat_id))))
     bot = Bot(settings.bot_token.get_secret_value(), session=session)
     storage, isolation = _storage(settings, runtime, pseudonymize)
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True)
@@ -164,12 +173,10 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
     reminders = ReminderService(runtime.unit_of_work, runtime.catalogs, runtime.sealer, clock,
                                 settings.reminder_hour)
     actions.reminders = reminders
-    limiter = RateLimiter(settings.rate_private_per_second, settings.rate_group_per_minute,
-                          settings.rate_global_per_second)
     # The sender has its own Bot, without the retrying middleware: one slow chat never holds up others.
     sender = OutboxSender(Bot(settings.bot_token.get_secret_value(), session=_session(settings)),
                           runtime.unit_of_work, None, limiter, runtime.sealer, on_sent=reminders.sent, replica=replica,
-                          shared=_shared_limits(settings))
+                          shared=shared)
     runtime.unit_of_work.on_outbox_written(sender.wake)  # every commit that queues a message wakes it
     counselling = None
     if settings.counsellor_chat_id is not None:

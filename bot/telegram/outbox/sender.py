@@ -170,6 +170,8 @@ class OutboxSender:
                 await self._retry(row.id, utcnow() + dt.timedelta(seconds=delay), str(exc))
         else:
             self.limiter.sent(row.chat_id)  # its chat's gap runs from Telegram's answer
+            if self.shared is not None:
+                await self.shared.sent(row.chat_id)
             await self._done(row, result)
             self.delivered += 1
 

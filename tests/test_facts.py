@@ -196,3 +196,22 @@ def test_cycle_translations_say_no_more_than_the_brief(registry: Registry, lang:
         for wrong in CYCLE_WRONG_TRANSLATED[lang]:
             assert wrong not in translated, f"{lang}: {flow}/{node}"
 
+
+CYCLE_FLOWS = ("departure", "return_home", "lost_contact", "receiving_money")
+
+
+@pytest.mark.parametrize("flow", CYCLE_FLOWS)
+def test_every_cycle_answer_has_sources_the_footer_and_the_counsellor_button(registry: Registry, flow: str) -> None:
+    tr = Catalogs(ROOT / "content" / "locales").get("en")
+    presenter = Presenter(registry.contacts)
+    ends = [n for n in registry.flows[flow].nodes if isinstance(n, (OutcomeNode, HandoffNode))]
+    assert ends
+    for node in ends:
+        assert node.sources and node.verified_on is not None, f"{flow}/{node.id}"
+        assert getattr(node, "offer_counsellor", True), f"{flow}/{node.id}"
+        event = Handoff(flow=flow, node=node.id, text=node.text, urgency="normal", category="x",
+                        contacts=tuple(node.contacts), params={}, sources=tuple(node.sources),
+                        verified_on=node.verified_on)
+        screen = presenter.screens([event], tr)[-1]
+        assert node.sources[0] in screen.text and tr(texts.RULES_CHANGE) in screen.text, f"{flow}/{node.id}"
+        assert tr(texts.COUNSELLOR) in [b.label for b in screen.nav], f"{flow}/{node.id}"

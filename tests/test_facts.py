@@ -155,3 +155,63 @@ def test_a_handoff_with_sources_shows_them_and_the_rules_change_footer(registry:
     screen = Presenter(registry.contacts).screens([event], tr)[0]
     assert node.sources[0] in screen.text
     assert tr(texts.RULES_CHANGE) in screen.text
+
+
+# The migration-cycle topics (issue 15) say what brief sections G and I say, and no more:
+# * G.2: refunds for organised migration cover the exam, the work visa and the ticket (not a
+#   ticket home), paid within a month after starting work;
+# * G.5: the ILO rule is that workers pay no recruitment fee. "The employer pays" is the Uzbek
+#   draft law's wording, and whether it was adopted is unverified (brief 8.1, item 17);
+# * I.3: an uncollected cash transfer becomes "unclaimed" and the sender can take it back; it
+#   does not go back by itself.
+CYCLE_WORDING = [
+    ("departure", "agencies_uz", "ticket back", "get back part of the cost"),
+    ("departure", "fee_asked", "employer pays", "in whole or in part"),
+    ("receiving_money", "money_lost", "goes back to the sender", "the sender can take it back"),
+]
+# The same wrong claims, as the translations had them
+CYCLE_WRONG_TRANSLATED = {
+    "ru": ["Платит работодатель", "возвращается отправителю"],
+    "uz": ["Ish beruvchi toʻlaydi", "yuboruvchiga qaytadi"],
+    "uz_Cyrl": ["Иш берувчи тўлайди", "юборувчига қайтади"],
+    "tg": ["Корфармо пардохт мекунад", "ба фиристанда бармегардад"],
+    "ky": ["Иш берүүчү төлөйт", "жөнөтүүчүгө кайтат"],
+    "kk": ["Жұмыс беруші төлейді", "жіберушіге қайтады"],
+}
+
+
+@pytest.mark.parametrize(("flow", "node", "wrong", "right"), CYCLE_WORDING)
+def test_cycle_texts_say_no_more_than_the_brief(registry: Registry, flow: str, node: str, wrong: str,
+                                                 right: str) -> None:
+    text = registry.node(flow, node).text  # type: ignore[union-attr]
+    assert wrong not in text and right in text
+
+
+@pytest.mark.parametrize("lang", sorted(CYCLE_WRONG_TRANSLATED))
+def test_cycle_translations_say_no_more_than_the_brief(registry: Registry, lang: str) -> None:
+    tr = Catalogs(ROOT / "content" / "locales").get(lang)
+    for flow, node, _, _ in CYCLE_WORDING:
+        translated = tr(registry.node(flow, node).text)  # type: ignore[union-attr]
+        assert translated != registry.node(flow, node).text, f"{lang}: {flow}/{node} is not translated"  # type: ignore[union-attr]
+        for wrong in CYCLE_WRONG_TRANSLATED[lang]:
+            assert wrong not in translated, f"{lang}: {flow}/{node}"
+
+
+CYCLE_FLOWS = ("departure", "return_home", "lost_contact", "receiving_money")
+
+
+@pytest.mark.parametrize("flow", CYCLE_FLOWS)
+def test_every_cycle_answer_has_sources_the_footer_and_the_counsellor_button(registry: Registry, flow: str) -> None:
+    tr = Catalogs(ROOT / "content" / "locales").get("en")
+    presenter = Presenter(registry.contacts)
+    ends = [n for n in registry.flows[flow].nodes if isinstance(n, (OutcomeNode, HandoffNode))]
+    assert ends
+    for node in ends:
+        assert node.sources and node.verified_on is not None, f"{flow}/{node.id}"
+        assert getattr(node, "offer_counsellor", True), f"{flow}/{node.id}"
+        event = Handoff(flow=flow, node=node.id, text=node.text, urgency="normal", category="x",
+                        contacts=tuple(node.contacts), params={}, sources=tuple(node.sources),
+                        verified_on=node.verified_on)
+        screen = presenter.screens([event], tr)[-1]
+        assert node.sources[0] in screen.text and tr(texts.RULES_CHANGE) in screen.text, f"{flow}/{node.id}"
+        assert tr(texts.COUNSELLOR) in [b.label for b in screen.nav], f"{flow}/{node.id}"

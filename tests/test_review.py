@@ -108,6 +108,25 @@ def test_a_correction_to_a_text_with_plural_forms_is_applied_form_by_form(tmp_pa
     assert tools.check(root) == []
 
 
+def test_the_uzbek_cyrillic_pack_asks_for_corrections_in_latin_letters_and_they_apply(tmp_path: Path,
+                                                                                      registry: Registry) -> None:
+    root = copy_project(tmp_path)
+    page = render_html(build_pack(registry, root / "content/locales", "uz_Cyrl", TODAY, _msgids()))
+    assert "Uzbek Cyrillic is generated from Uzbek Latin" in page
+    assert 'placeholder="corrected text in Uzbek Latin letters (optional)"' in page
+    marks = io.StringIO()
+    writer = csv.writer(marks)
+    writer.writerow(["msgid", "language", "checked", "note", "correction"])
+    writer.writerow(["Menu", "uz_Cyrl", "no", "", "Bosh menyu"])
+    writer.writerow(["Work permit", "uz_Cyrl", "no", "", "Иш рухсатномаси"])   # in Cyrillic: cannot be applied
+    result = apply_marks(root, marks.getvalue())
+    assert result.corrected == [("uz", "Menu")]
+    assert len(result.refused) == 1 and "'Work permit': Uzbek Cyrillic is generated" in result.refused[0]
+    cyrl = (root / "content/locales/uz_Cyrl/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+    assert 'msgid "Menu"\nmsgstr "Бош меню"' in cyrl
+    assert tools.check(root) == []
+
+
 def test_the_command_applies_a_reviewers_csv_and_checks_the_catalogues(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     marks = tmp_path / "review-ky.csv"

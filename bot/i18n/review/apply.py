@@ -3,7 +3,8 @@
 The CSV is what the review pack exports: ``msgid, language, checked, note, correction``. A
 correction replaces the entry's translation (an Uzbek correction is made in Uzbek Latin, and
 the Cyrillic catalogue is generated again; a text with plural forms is corrected as the pack
-shows it, one line per form: ``[0] ...``, ``[1] ...``); a note without a correction is reported for a
+shows it, one line per form: ``[0] ...``, ``[1] ...``; a correction sent from the Uzbek Cyrillic
+pack in Latin letters, as that pack asks, goes to Uzbek Latin too); a note without a correction is reported for a
 maintainer to act on. Nothing else in the catalogues changes.
 """
 
@@ -49,8 +50,11 @@ def apply_marks(root: Path, text: str) -> Applied:
         if not correction:
             continue
         if lang == "uz_Cyrl":
-            result.refused.append(f"uz_Cyrl {msgid[:50]!r}: Uzbek Cyrillic is generated; correct the Uzbek Latin entry")
-            continue
+            if any("\u0400" <= ch <= "\u04ff" for ch in correction):
+                result.refused.append(f"uz_Cyrl {msgid[:50]!r}: Uzbek Cyrillic is generated; correct the Uzbek "
+                                      "Latin entry")
+                continue
+            lang = "uz"   # the pack asks for Latin letters: the Uzbek Latin text, from which Cyrillic is made
         if lang not in paths.languages():
             result.refused.append(f"{lang}: no such catalogue")
             continue

@@ -375,6 +375,18 @@ JS = r"""
 """
 
 
+# Uzbek Cyrillic is generated from Uzbek Latin (bot/i18n/uzbek.py): a correction must be made in
+# the Latin text, or the next generation would undo it.
+CORRECTION_HINT = {"": "corrected translation (optional)",
+                   "uz_Cyrl": "corrected text in Uzbek Latin letters (optional)"}
+SCRIPT_NOTES = {"uz_Cyrl": (
+    '<p class="script-note"><b>Uzbek Cyrillic is generated from Uzbek Latin</b> by transliteration, so '
+    "that both scripts say the same. Notes on any word are welcome. Write a corrected translation in "
+    "<b>Latin letters</b> (it replaces the Uzbek Latin text, and the Cyrillic is generated from it); "
+    "a correction written in Cyrillic cannot be applied. A word the transliteration spells wrongly "
+    "(a Russian loan such as литсензия for лицензия) needs only a note.</p>")}
+
+
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -389,7 +401,8 @@ def _row(entry: Entry, k: int, lang: str) -> str:
             f'<td class="en" lang="en">{_e(entry.msgid)}{facts}</td>{translation}'
             f'<td class="mark"><label><input type="checkbox" class="check"> checked</label>'
             f'<textarea class="note" placeholder="note (what is wrong, a question)"></textarea>'
-            f'<textarea class="correction" placeholder="corrected translation (optional)"></textarea></td></tr>')
+            f'<textarea class="correction" placeholder="{_e(CORRECTION_HINT.get(lang, CORRECTION_HINT[""]))}">'
+            f'</textarea></td></tr>')
 
 
 def _table(entries: list[Entry], index: dict[str, int], pack: Pack) -> str:
@@ -432,6 +445,7 @@ Tick <b>checked</b> when an entry is right; write a <b>note</b> when it is not, 
 When you are done, press <b>Export marks to CSV</b> and send the file to the maintainers.</p>
 <p>Placeholders in braces, such as <code>{{tax_month}}</code>, are filled by the bot; keep them as they are.
 Key terms must use the words of the glossary (<code>content/glossary.yaml</code>).</p>
+{SCRIPT_NOTES.get(pack.lang, "")}
 <ul class="notes">{values}</ul>
 </div>
 <nav><h2>Topics</h2><ul>{nav}<li><a href="#cards">Contact cards</a></li>

@@ -34,3 +34,33 @@ def test_kazakh_abbreviations_are_the_ones_printed_on_papers() -> None:
 def test_a_term_missing_a_language_is_refused() -> None:
     with pytest.raises(ValueError, match="no word for kk"):
         parse_glossary({"terms": [{"id": "x", "en": "x", "ru": "x", "uz": "x", "tg": "x", "ky": "x"}]})
+
+
+def test_a_message_naming_an_iin_or_mrp_says_what_it_is_in_the_readers_language() -> None:
+    """ИИН and МРП are Russian abbreviations: a reader of Uzbek, Tajik or Kyrgyz meets them on papers
+    but may not know them, so every message that names one explains it once, with the glossary's
+    words (uz "ИИН (individual identifikatsiya raqami)"). Button labels and topic titles are
+    too short for that."""
+    from bot.i18n import tools
+    from bot.i18n.extract import BUTTON_TAG
+    from bot.i18n.uzbek import Exceptions, to_cyrillic
+
+    exceptions = Exceptions.load(ROOT / "content/uz_cyrl_exceptions.yaml")
+    glossary = load_glossary(ROOT / "content/glossary.yaml", lambda t: to_cyrillic(t, exceptions))
+    unexplained = []
+    for lang in ("uz", "uz_Cyrl", "tg", "ky"):
+        catalog = tools._read(tools.Paths(ROOT).po(lang))
+        for term in glossary.terms:
+            if term.id not in ("iin", "mrp"):
+                continue
+            abbreviation, expansion = term.words[lang].split(" (", 1)
+            stem = " ".join(expansion.rstrip(")").split()[:2])   # the words may take endings
+            for m in catalog:
+                if not m.id or not isinstance(m.string, str) or abbreviation not in m.string:
+                    continue
+                if any(BUTTON_TAG in c for c in m.auto_comments) or any(c.startswith("flow ") and ", node" not in c
+                                                                        for c in m.auto_comments):
+                    continue
+                if stem.lower() not in m.string.lower():
+                    unexplained.append(f"{lang} {term.id}: {m.id[:60]!r}")
+    assert unexplained == [], "\n".join(unexplained)

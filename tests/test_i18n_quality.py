@@ -56,7 +56,18 @@ def test_russian_glosses_in_tajik_are_caught() -> None:
 @pytest.mark.parametrize("lang", ["uz", "uz_Cyrl", "tg", "ky", "kk", "ru"])
 def test_a_decimal_point_is_caught_where_the_locale_writes_a_comma(lang: str) -> None:
     assert quality.decimal_problems(lang, "summaning 6.49 %") != []
+    assert quality.decimal_problems(lang, "1.5ке чейин") != []   # with a suffix joined to the number
     assert quality.decimal_problems(lang, "summaning 6,49 %, 31.12.2026 kabi, hr.enbek.kz") == []
+
+
+@pytest.mark.parametrize("lang", ["uz", "uz_Cyrl", "tg", "ky", "kk", "ru"])
+def test_thousands_grouped_the_english_way_are_caught_where_a_comma_is_the_decimal_sign(lang: str) -> None:
+    source = "more than 14,000 foreigners; 1.5 times"
+    # "14,000" copied from the English reads as fourteen where 1,5 is one and a half
+    assert "'14,000' (thousands grouped as English does" in quality.decimal_problems(lang, "14,000 va 1,5", source)[0]
+    assert quality.decimal_problems(lang, "1,250,000") != []        # two commas are never a decimal
+    assert quality.decimal_problems(lang, "14\u00a0000 va 14 000, 1,5 marta", source) == []
+    assert quality.decimal_problems(lang, "3,500 kg", "3.5 kg") == []  # a decimal the English writes with a point
 
 
 def test_english_writes_a_point_and_groups_with_commas() -> None:
@@ -92,8 +103,10 @@ def test_check_reports_each_new_problem_with_its_file_and_line(tmp_path: Path) -
     root = copy_project(tmp_path)
     _replace_in_po(root, "tg", "интиқол дар барномаи мобилӣ", "интиқол дар барнома (приложение)")
     _replace_in_po(root, "ky", "сиздин ИИН (жеке идентификациялык номер)", "сиздин ЖИН")
+    _replace_in_po(root, "ky", "14 000ден ашык", "14,000ден ашык")
     problems = "\n".join(tools.check(root))
     assert "tg/LC_MESSAGES/messages.po:" in problems and "Russian word in a tg text: приложение" in problems
+    assert "ky/LC_MESSAGES/messages.po:" in problems and "number '14,000' (thousands grouped" in problems
     assert "ky/LC_MESSAGES/messages.po:" in problems and "'ЖИН' is not what people" in problems
 
 

@@ -6,6 +6,8 @@ import csv
 import datetime as dt
 import io
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from bot.engine.registry import Registry
@@ -83,6 +85,65 @@ def test_a_reviewers_csv_corrects_the_catalogue_and_lists_the_notes(tmp_path: Pa
     cyrl = (root / "content/locales/uz_Cyrl/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
     assert 'msgid "Work permit"\nmsgstr "Ish uchun ruxsatnoma"' in uz
     assert 'msgid "Work permit"\nmsgstr "Иш учун рухсатнома"' in cyrl  # generated from the Latin
+
+
+def test_a_correction_to_a_text_with_plural_forms_is_applied_form_by_form(tmp_path: Path,
+                                                                         registry: Registry) -> None:
+    root = copy_project(tmp_path)
+    page = render_html(build_pack(registry, root / "content/locales", "ru", TODAY, _msgids()))
+    # the pack shows each form on its own line, with the numbers that take it and the English plural
+    assert "[0] {count} день\n[1] {count} дня\n[2] {count} дней" in page
+    assert "English plural: {count} days" in page
+    assert "[0] for 1, 21, 101 …; [1] for 2, 3, 4, 22 …; [2] for 0, 5, 6, 7 …" in page
+    marks = io.StringIO()
+    writer = csv.writer(marks)
+    writer.writerow(["msgid", "language", "checked", "note", "correction"])
+    writer.writerow(["{count} day", "tg", "no", "", "[0] {count} рӯз\n[1] {count} рӯзи пурра"])
+    writer.writerow(["{count} hour", "ru", "no", "", "[0] {count} час\n[1] {count} часа"])  # a form missing
+    result = apply_marks(root, marks.getvalue())
+    assert result.corrected == [("tg", "{count} day")]
+    assert result.refused == ["ru '{count} hour': expected the forms [0] to [2] in order, found [0], [1]"]
+    tg = (root / "content/locales/tg/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+    assert 'msgstr[0] "{count} рӯз"\nmsgstr[1] "{count} рӯзи пурра"' in tg
+    assert tools.check(root) == []
+
+
+def test_the_uzbek_cyrillic_pack_asks_for_corrections_in_latin_letters_and_they_apply(tmp_path: Path,
+                                                                                      registry: Registry) -> None:
+    root = copy_project(tmp_path)
+    page = render_html(build_pack(registry, root / "content/locales", "uz_Cyrl", TODAY, _msgids()))
+    assert "Uzbek Cyrillic is generated from Uzbek Latin" in page
+    assert 'placeholder="corrected text in Uzbek Latin letters (optional)"' in page
+    marks = io.StringIO()
+    writer = csv.writer(marks)
+    writer.writerow(["msgid", "language", "checked", "note", "correction"])
+    writer.writerow(["Menu", "uz_Cyrl", "no", "", "Bosh menyu"])
+    writer.writerow(["Work permit", "uz_Cyrl", "no", "", "Иш рухсатномаси"])   # in Cyrillic: cannot be applied
+    result = apply_marks(root, marks.getvalue())
+    assert result.corrected == [("uz", "Menu")]
+    assert len(result.refused) == 1 and "'Work permit': Uzbek Cyrillic is generated" in result.refused[0]
+    cyrl = (root / "content/locales/uz_Cyrl/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+    assert 'msgid "Menu"\nmsgstr "Бош меню"' in cyrl
+    assert tools.check(root) == []
+
+
+def test_the_command_applies_a_reviewers_csv_and_checks_the_catalogues(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    marks = tmp_path / "review-ky.csv"
+    marks.write_text("\ufeffmsgid,language,checked,note,correction\r\n"
+                     '"Menu","ky","no","shorter","Башкы меню"\r\n'
+                     '"« Back","ky","yes","",""\r\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "bot", "review", "--apply", str(marks)], cwd=root,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "1 entries marked checked; 1 corrections written; 1 notes" in done.stdout
+    ky = (root / "content/locales/ky/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+    assert 'msgid "Menu"\nmsgstr "Башкы меню"' in ky
+    # a correction that breaks a check is written, and the command says so and fails
+    marks.write_text('msgid,language,checked,note,correction\n"Menu","ky","no","","Меню 1.5"\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "bot", "review", "--apply", str(marks)], cwd=root,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "number '1.5'" in done.stderr and "fix them before committing" in done.stderr
 
 
 def test_validity_dates_are_shown_when_a_rule_has_them() -> None:

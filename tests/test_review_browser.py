@@ -18,9 +18,10 @@ import pytest
 
 from bot.engine.registry import Registry
 from bot.i18n import tools
+from bot.i18n.review.apply import apply_marks
 from bot.i18n.review.pack import build_pack, render_html
 
-from .test_i18n import ROOT
+from .test_i18n import ROOT, copy_project
 
 pytestmark = pytest.mark.slow
 
@@ -95,7 +96,7 @@ def test_every_diagram_renders_with_its_nodes(browser: Any, page_file: Path, reg
     assert requests == []
 
 
-def test_ticking_a_box_and_exporting_gives_the_csv(browser: Any, page_file: Path) -> None:
+def test_ticking_a_box_and_exporting_gives_the_csv(browser: Any, page_file: Path, tmp_path: Path) -> None:
     requests: list[str] = []
     page = _open(browser, page_file, requests)
     row = page.locator("#e-work_permit-citizenship")
@@ -116,3 +117,9 @@ def test_ticking_a_box_and_exporting_gives_the_csv(browser: Any, page_file: Path
     page.reload()
     assert page.locator("#e-work_permit-citizenship input.check").is_checked()
     assert requests == []
+    # the downloaded file is what a maintainer applies: the correction lands in both Uzbek catalogues
+    root = copy_project(tmp_path / "project")
+    result = apply_marks(root, Path(download.path()).read_text(encoding="utf-8"))
+    assert result.corrected == [("uz", "Which country's passport do you have?")] and result.refused == []
+    cyrillic = (root / "content/locales/uz_Cyrl/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+    assert 'msgstr "Қайси давлат паспорти сизда?"' in cyrillic

@@ -140,26 +140,38 @@ def russian_word_problems(lang: str, text: str) -> list[str]:
     return [f"Russian word{'s' if len(found) > 1 else ''} in a {lang} text: {', '.join(found)}"] if found else []
 
 
-_NUMBER = re.compile(r"(?<![\w.,])(\d+)([.,])(\d+)(?![\w]|[.,]\d)")
+_NUMBER = re.compile(r"(?<![\w.,])(\d+)([.,])(\d+)(?!\d|[.,]\d)")  # a suffix may follow: 1,5ке
 
 
 def _babel_locale(lang: str) -> Locale:
     return Locale.parse("uz_Latn" if lang == "uz" else lang)
 
 
-def decimal_problems(lang: str, text: str) -> list[str]:
-    """Numbers written with a separator the locale does not use (Babel's number symbols)."""
+def decimal_problems(lang: str, text: str, source: str = "") -> list[str]:
+    """Numbers written with a separator the locale does not use (Babel's number symbols).
+
+    Where the locale writes decimals with a comma, thousands grouped the English way read as a
+    decimal: "1,250,000" always, "14,000" (fourteen) when the English ``source`` has it too.
+    """
     loc = _babel_locale(lang)
     decimal, group = get_decimal_symbol(loc), get_group_symbol(loc)
-    problems = []
-    for m in _NUMBER.finditer(_unprotected_numbers(text)):
+    grouping = f"{group!r}" if group.strip() else "a space"
+    plain = _unprotected_numbers(text)
+    wrong: dict[str, str] = {}
+    for m in _NUMBER.finditer(plain):
         sep, tail = m.group(2), m.group(3)
-        if sep == decimal or (sep == group and len(tail) == 3):
-            continue
-        grouping = f"{group!r}" if group.strip() else "a space"
-        problems.append(f"number {m.group(0)!r}: {lang} writes decimals with {decimal!r} and groups "
-                        f"thousands with {grouping}; let Babel format it (a placeholder)")
-    return problems
+        if not (sep == decimal or (sep == group and len(tail) == 3)):
+            wrong.setdefault(m.group(0), "")
+    if decimal == ",":
+        english = set(_ENGLISH_GROUPED.findall(source))
+        for number in _ENGLISH_GROUPED.findall(plain):
+            if number.count(",") > 1 or number in english:
+                wrong[number] = " (thousands grouped as English does; here it reads as a decimal)"
+    return [f"number {number!r}{why}: {lang} writes decimals with {decimal!r} and groups thousands with "
+            f"{grouping}; let Babel format it (a placeholder)" for number, why in wrong.items()]
+
+
+_ENGLISH_GROUPED = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?!\d|[.,]\d)")
 
 
 def _unprotected_numbers(text: str) -> str:

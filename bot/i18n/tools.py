@@ -173,7 +173,7 @@ def _as_tuple(string: object) -> tuple[str, ...]:
 def _quality(lang: str, source: str, form: str, glossary: Glossary | None) -> list[str]:
     allowed = glossary.allowed_foreign_words(lang) if glossary else frozenset()
     problems = (quality.script_problems(lang, form, allowed) + quality.russian_word_problems(lang, form)
-                + quality.decimal_problems(lang, form))
+                + quality.decimal_problems(lang, form, source))
     if glossary:
         problems += quality.glossary_problems(lang, source, form, glossary)
     return problems

@@ -2,7 +2,9 @@
 
 The CSV is what the review pack exports: ``msgid, language, checked, note, correction``. A
 correction replaces the entry's translation (an Uzbek correction is made in Uzbek Latin, and
-the Cyrillic catalogue is generated again); a note without a correction is reported for a
+the Cyrillic catalogue is generated again; a text with plural forms is corrected as the pack
+shows it, one line per form: ``[0] ...``, ``[1] ...``; a correction sent from the Uzbek Cyrillic
+pack in Latin letters, as that pack asks, goes to Uzbek Latin too); a note without a correction is reported for a
 maintainer to act on. Nothing else in the catalogues changes.
 """
 
@@ -16,7 +18,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from bot.i18n import tools
-from bot.i18n.review.pack import CSV_COLUMNS
+from bot.i18n.review.pack import CSV_COLUMNS, parse_plural
 
 
 @dataclass
@@ -48,8 +50,11 @@ def apply_marks(root: Path, text: str) -> Applied:
         if not correction:
             continue
         if lang == "uz_Cyrl":
-            result.refused.append(f"uz_Cyrl {msgid[:50]!r}: Uzbek Cyrillic is generated; correct the Uzbek Latin entry")
-            continue
+            if any("\u0400" <= ch <= "\u04ff" for ch in correction):
+                result.refused.append(f"uz_Cyrl {msgid[:50]!r}: Uzbek Cyrillic is generated; correct the Uzbek "
+                                      "Latin entry")
+                continue
+            lang = "uz"   # the pack asks for Latin letters: the Uzbek Latin text, from which Cyrillic is made
         if lang not in paths.languages():
             result.refused.append(f"{lang}: no such catalogue")
             continue
@@ -57,10 +62,17 @@ def apply_marks(root: Path, text: str) -> Applied:
             with paths.po(lang).open("rb") as fh:
                 catalogues[lang] = read_po(fh)
         message = catalogues[lang].get(msgid)
-        if message is None or not isinstance(message.string, str):
+        if message is None:
             result.refused.append(f"{lang} {msgid[:50]!r}: no such entry (the text may have changed since the pack)")
             continue
-        message.string = correction
+        if isinstance(message.id, str):
+            message.string = correction
+        else:
+            try:
+                message.string = parse_plural(correction, catalogues[lang].num_plurals)
+            except ValueError as exc:
+                result.refused.append(f"{lang} {msgid[:50]!r}: {exc}")
+                continue
         message.flags.discard("fuzzy")
         result.corrected.append((lang, msgid))
     for lang, catalog in catalogues.items():

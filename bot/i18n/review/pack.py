@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +35,7 @@ from bot.engine.schema import (
     OutcomeNode,
     QuestionNode,
 )
+from bot.i18n.catalogs import plural_index
 from bot.i18n.format import format_value
 from bot.i18n.languages import native_name
 from bot.i18n.review.diagram import svg
@@ -82,26 +84,67 @@ class Pack:
         return list(seen)
 
 
-def _catalogue(locales_dir: Path, lang: str) -> dict[str, tuple[str | None, list[str]]]:
-    """msgid -> (translation or None, translator comments: flow and node, file)."""
+def _catalogue(locales_dir: Path, lang: str) -> dict[str, tuple[str | None, list[str], list[str]]]:
+    """msgid -> (translation or None, translator comments: flow and node, file; notes for the reviewer)."""
     po = locales_dir / lang / "LC_MESSAGES" / "messages.po"
     with po.open("rb") as fh:
         catalog = read_po(fh)
-    out: dict[str, tuple[str | None, list[str]]] = {}
+    out: dict[str, tuple[str | None, list[str], list[str]]] = {}
     for m in catalog:
         if not m.id:
             continue
-        key = m.id if isinstance(m.id, str) else m.id[0]
-        if isinstance(m.string, str):
-            text = m.string or None
+        notes: list[str] = []
+        if isinstance(m.id, str):
+            key = m.id
+            text = m.string if isinstance(m.string, str) and m.string else None
         else:
-            text = "\n".join(f"[{i}] {s}" for i, s in enumerate(m.string or ())) or None
-            key_forms = m.id if isinstance(m.id, (list, tuple)) else (m.id,)
-            key = str(key_forms[0])
+            key = str(m.id[0])
+            forms = tuple(m.string or ())
+            text = plural_text(forms) if forms and all(forms) else None
+            notes = plural_notes(lang, str(m.id[1]), catalog.num_plurals)
         if m.fuzzy:
             text = None
-        out[key] = (text, [*m.auto_comments, *(f"{path}:{line}" for path, line in m.locations)])
+        out[key] = (text, [*m.auto_comments, *(f"{path}:{line}" for path, line in m.locations)], notes)
     return out
+
+
+# A text with plural forms is shown, and corrected, one form a line: "[0] {count} kun".
+_FORM_MARK = re.compile(r"^\[(\d+)\] ?", re.MULTILINE)
+
+
+def plural_text(forms: tuple[str, ...] | list[str]) -> str:
+    return "\n".join(f"[{i}] {form}" for i, form in enumerate(forms))
+
+
+def parse_plural(text: str, count: int) -> tuple[str, ...]:
+    """The forms of a corrected plural text written as the pack shows it ("[0] ...", "[1] ...").
+
+    A form may span lines: a line without a mark continues the form above it.
+    """
+    marks = list(_FORM_MARK.finditer(text))
+    if not marks or marks[0].start() != 0:
+        raise ValueError(f"write one line per form, each starting with its mark: [0] ... [{count - 1}] ...")
+    found = [int(m.group(1)) for m in marks]
+    if found != list(range(count)):
+        raise ValueError(f"expected the forms [0] to [{count - 1}] in order, found "
+                         f"{', '.join(f'[{i}]' for i in found)}")
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    forms = tuple(text[m.end():end].rstrip("\n") for m, end in zip(marks, ends, strict=True))
+    if not all(f.strip() for f in forms):
+        raise ValueError("a plural form is empty")
+    return forms
+
+
+def plural_notes(lang: str, english_plural: str, count: int) -> list[str]:
+    """What a reviewer needs to read and correct a text with plural forms: which numbers take which form."""
+    examples: dict[int, list[str]] = {i: [] for i in range(count)}
+    for n in [*range(0, 30), 100, 101, 102, 105]:
+        index = plural_index(lang, n, count)
+        if len(examples[index]) < 4:
+            examples[index].append(str(n))
+    which = "; ".join(f"[{i}] for {', '.join(ns)} …" for i, ns in examples.items() if ns)
+    return [f"English plural: {english_plural}", f"Forms by number: {which}",
+            "A correction keeps one line per form, each starting with its mark ([0], [1] …)."]
 
 
 def _dates_in(cond: Condition) -> list[str]:
@@ -151,7 +194,7 @@ def build_pack(registry: Registry, locales_dir: Path, lang: str, today: dt.date,
     catalogue = _catalogue(locales_dir, lang)
 
     def tr(msgid: str) -> str | None:
-        return catalogue.get(msgid, (None, []))[0]
+        return catalogue.get(msgid, (None, [], []))[0]
 
     covered: set[str] = set()
     flows = sorted(registry.flows.values(),
@@ -213,9 +256,9 @@ def build_pack(registry: Registry, locales_dir: Path, lang: str, today: dt.date,
     for msgid in all_msgids if all_msgids is not None else list(catalogue):
         if msgid in covered:
             continue
-        text, comments = catalogue.get(msgid, (None, []))
+        text, comments, notes = catalogue.get(msgid, (None, [], []))
         where = "; ".join(c for c in comments if not c.startswith("flow ")) or "bot"
-        others.append(Entry(msgid, "bot text", where, text))
+        others.append(Entry(msgid, "bot text", where, text, None, notes))
 
     official = []
     for _name, value in sorted(registry.reference.values.items()):
@@ -332,6 +375,18 @@ JS = r"""
 """
 
 
+# Uzbek Cyrillic is generated from Uzbek Latin (bot/i18n/uzbek.py): a correction must be made in
+# the Latin text, or the next generation would undo it.
+CORRECTION_HINT = {"": "corrected translation (optional)",
+                   "uz_Cyrl": "corrected text in Uzbek Latin letters (optional)"}
+SCRIPT_NOTES = {"uz_Cyrl": (
+    '<p class="script-note"><b>Uzbek Cyrillic is generated from Uzbek Latin</b> by transliteration, so '
+    "that both scripts say the same. Notes on any word are welcome. Write a corrected translation in "
+    "<b>Latin letters</b> (it replaces the Uzbek Latin text, and the Cyrillic is generated from it); "
+    "a correction written in Cyrillic cannot be applied. A word the transliteration spells wrongly "
+    "(a Russian loan such as литсензия for лицензия) needs only a note.</p>")}
+
+
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -346,7 +401,8 @@ def _row(entry: Entry, k: int, lang: str) -> str:
             f'<td class="en" lang="en">{_e(entry.msgid)}{facts}</td>{translation}'
             f'<td class="mark"><label><input type="checkbox" class="check"> checked</label>'
             f'<textarea class="note" placeholder="note (what is wrong, a question)"></textarea>'
-            f'<textarea class="correction" placeholder="corrected translation (optional)"></textarea></td></tr>')
+            f'<textarea class="correction" placeholder="{_e(CORRECTION_HINT.get(lang, CORRECTION_HINT[""]))}">'
+            f'</textarea></td></tr>')
 
 
 def _table(entries: list[Entry], index: dict[str, int], pack: Pack) -> str:
@@ -389,6 +445,7 @@ Tick <b>checked</b> when an entry is right; write a <b>note</b> when it is not, 
 When you are done, press <b>Export marks to CSV</b> and send the file to the maintainers.</p>
 <p>Placeholders in braces, such as <code>{{tax_month}}</code>, are filled by the bot; keep them as they are.
 Key terms must use the words of the glossary (<code>content/glossary.yaml</code>).</p>
+{SCRIPT_NOTES.get(pack.lang, "")}
 <ul class="notes">{values}</ul>
 </div>
 <nav><h2>Topics</h2><ul>{nav}<li><a href="#cards">Contact cards</a></li>

@@ -4,6 +4,7 @@ count uses Kazakhstan's date, never the server's; "in 0 days" reads "today" in e
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -147,3 +148,19 @@ def test_a_russian_date_at_the_end_of_a_sentence_has_one_full_stop() -> None:
     assert fill("Последний день: {day}.", {"day": dt.date(2026, 12, 9)}, ru) == "Последний день: 9 декабря 2026\u202fг."
     shown = fill("До {day} (через {n}).", {"day": dt.date(2026, 12, 9), "n": 5}, ru)
     assert shown == "До 9 декабря 2026\u202fг. (через 5)."
+
+
+# Asking the system for the date gives the server's date (often UTC), a day behind Kazakhstan
+# between 00:00 and 05:00 there. Only bot/engine/clock.py may read the system time; an instant in
+# UTC (``datetime.now(dt.UTC)``) is fine, a date or a naive local time is not.
+SYSTEM_DATE = re.compile(r"\b(?:date|datetime)\.today\(|\bdatetime\.now\(\s*\)|\btime\.(?:localtime|strftime)\(")
+
+
+def test_nothing_but_the_clock_asks_the_system_for_the_date() -> None:
+    offenders = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+                 for folder in ("bot", "db") for path in sorted((ROOT / folder).rglob("*.py"))
+                 if path != ROOT / "bot" / "engine" / "clock.py"
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if SYSTEM_DATE.search(line)]
+    assert not offenders, "use the clock (bot/engine/clock.py, or clock_from() on the command line):\n" + \
+        "\n".join(offenders)

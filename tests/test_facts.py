@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import textwrap
 from pathlib import Path
@@ -19,8 +20,10 @@ from babel.messages.pofile import read_po
 from bot.conversation.screens import Presenter
 from bot.engine.claims import FREE, free_numbers, states_facts, unsupported_free
 from bot.engine.contacts import load_contacts
-from bot.engine.events import Handoff
+from bot.engine.events import Handoff, Outcome
+from bot.engine.inputs import Choose, Text
 from bot.engine.registry import Registry, check_flows
+from bot.engine.runner import Engine
 from bot.engine.schema import HandoffNode, OutcomeNode
 from bot.i18n import texts
 from bot.i18n.catalogs import Catalogs
@@ -155,3 +158,18 @@ def test_a_handoff_with_sources_shows_them_and_the_rules_change_footer(registry:
     screen = Presenter(registry.contacts).screens([event], tr)[0]
     assert node.sources[0] in screen.text
     assert tr(texts.RULES_CHANGE) in screen.text
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 6, 15), dt.date(2026, 12, 1)], ids=["old rules", "new rules"])
+def test_an_eaeu_citizen_is_never_told_to_get_a_work_permit(registry: Registry, today: dt.date) -> None:
+    # Citizens of EAEU countries need no work permit (brief A.2-EAEU) and cannot get the household
+    # one; working, their stay follows the contract (B.2).
+    engine = Engine(registry, lambda: today)
+    state, _ = engine.start("stay")
+    for step in (Choose(0), Choose(3), Text(f"{today - dt.timedelta(days=10):%d.%m.%Y}"), Choose(0)):
+        state, _ = engine.advance(state, step)  # EAEU, none of these documents, entered 10 days ago, no other visits
+    state, events = engine.advance(state, Choose(0))  # registered (or the host notified): yes
+    outcome = events[-1]
+    assert isinstance(outcome, Outcome) and "permit" not in outcome.text and "contract" in outcome.text, outcome.text
+    assert [d.kind for d in outcome.deadlines] == ["stay_end"]
+    assert "permit" not in texts.REMINDER_STAY_END  # the reminder of that day goes to EAEU citizens too

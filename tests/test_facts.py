@@ -173,3 +173,13 @@ def test_an_eaeu_citizen_is_never_told_to_get_a_work_permit(registry: Registry, 
     assert isinstance(outcome, Outcome) and "permit" not in outcome.text and "contract" in outcome.text, outcome.text
     assert [d.kind for d in outcome.deadlines] == ["stay_end"]
     assert "permit" not in texts.REMINDER_STAY_END  # the reminder of that day goes to EAEU citizens too
+
+
+def test_a_text_that_says_a_permit_lets_you_stay_cites_the_source_for_it(registry: Registry) -> None:
+    # "The stay follows the permit" is only implied by the permit's term (brief B.2, [S4] Korgan-Zan):
+    # every answer that tells someone a permit lets them stay on cites that source.
+    says_so = re.compile(r"get a permit|follows the permit", re.IGNORECASE)
+    missing = [f"{flow.id}/{node.id}" for flow in registry.flows.values() for node in flow.nodes
+               if isinstance(node, (OutcomeNode, HandoffNode)) and says_so.search(node.text)
+               and not any("Korgan-Zan" in s for s in node.sources)]
+    assert missing == []

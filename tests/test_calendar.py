@@ -18,8 +18,9 @@ from bot.engine.clock import Clock, zone_for
 from bot.engine.compute import DaysFromToday
 from bot.engine.events import Handoff, Outcome, Question
 from bot.engine.inputs import Choose, Jump, Text
+from bot.engine.problems import Problem
 from bot.engine.reference import ReferenceTable
-from bot.engine.registry import Registry
+from bot.engine.registry import Registry, check_flows
 from bot.engine.runner import Engine
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.format import fill, format_value
@@ -141,6 +142,19 @@ def test_official_values_missing_for_next_year_are_flagged_from_1_december() -> 
     assert (december.year, december.latest, "mrp" in december.names) == (2027, 2026, True)
     january = table.gap(dt.date(2027, 1, 15))
     assert january is not None and not january.upcoming and january.year == 2027
+
+
+def test_check_warns_from_1_december_that_next_years_values_are_missing() -> None:
+    def official(today: dt.date) -> list[Problem]:
+        report = check_flows(ROOT / "flows", ROOT / "content", today=today, stale_after_days=10_000)
+        return [p for p in report.problems if p.subject == "official values"]
+
+    assert official(dt.date(2026, 11, 30)) == []
+    warned, = official(dt.date(2026, 12, 1))
+    assert warned.severity == "warning" and "no 2027 values yet for min_wage, mrp" in warned.message
+    assert str(warned).startswith("content/reference.yaml:")
+    january, = official(dt.date(2027, 1, 2))
+    assert january.severity == "warning" and "amounts use the 2026 values and say which year" in january.message
 
 
 def test_a_russian_date_at_the_end_of_a_sentence_has_one_full_stop() -> None:

@@ -4,6 +4,7 @@ count uses Kazakhstan's date, never the server's; "in 0 days" reads "today" in e
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,8 +18,9 @@ from bot.engine.clock import Clock, zone_for
 from bot.engine.compute import DaysFromToday
 from bot.engine.events import Handoff, Outcome, Question
 from bot.engine.inputs import Choose, Jump, Text
+from bot.engine.problems import Problem
 from bot.engine.reference import ReferenceTable
-from bot.engine.registry import Registry
+from bot.engine.registry import Registry, check_flows
 from bot.engine.runner import Engine
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.format import fill, format_value
@@ -142,8 +144,37 @@ def test_official_values_missing_for_next_year_are_flagged_from_1_december() -> 
     assert january is not None and not january.upcoming and january.year == 2027
 
 
+def test_check_warns_from_1_december_that_next_years_values_are_missing() -> None:
+    def official(today: dt.date) -> list[Problem]:
+        report = check_flows(ROOT / "flows", ROOT / "content", today=today, stale_after_days=10_000)
+        return [p for p in report.problems if p.subject == "official values"]
+
+    assert official(dt.date(2026, 11, 30)) == []
+    warned, = official(dt.date(2026, 12, 1))
+    assert warned.severity == "warning" and "no 2027 values yet for min_wage, mrp" in warned.message
+    assert str(warned).startswith("content/reference.yaml:")
+    january, = official(dt.date(2027, 1, 2))
+    assert january.severity == "warning" and "amounts use the 2026 values and say which year" in january.message
+
+
 def test_a_russian_date_at_the_end_of_a_sentence_has_one_full_stop() -> None:
     ru = Catalogs(ROOT / "content" / "locales").get("ru")
     assert fill("Последний день: {day}.", {"day": dt.date(2026, 12, 9)}, ru) == "Последний день: 9 декабря 2026\u202fг."
     shown = fill("До {day} (через {n}).", {"day": dt.date(2026, 12, 9), "n": 5}, ru)
     assert shown == "До 9 декабря 2026\u202fг. (через 5)."
+
+
+# Asking the system for the date gives the server's date (often UTC), a day behind Kazakhstan
+# between 00:00 and 05:00 there. Only bot/engine/clock.py may read the system time; an instant in
+# UTC (``datetime.now(dt.UTC)``) is fine, a date or a naive local time is not.
+SYSTEM_DATE = re.compile(r"\b(?:date|datetime)\.today\(|\bdatetime\.now\(\s*\)|\btime\.(?:localtime|strftime)\(")
+
+
+def test_nothing_but_the_clock_asks_the_system_for_the_date() -> None:
+    offenders = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+                 for folder in ("bot", "db") for path in sorted((ROOT / folder).rglob("*.py"))
+                 if path != ROOT / "bot" / "engine" / "clock.py"
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if SYSTEM_DATE.search(line)]
+    assert not offenders, "use the clock (bot/engine/clock.py, or clock_from() on the command line):\n" + \
+        "\n".join(offenders)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,9 +17,12 @@ from bot.config import Settings
 from bot.conversation.reminders import ReminderService
 from bot.conversation.runtime import Runtime, open_runtime
 from bot.engine.clock import Clock, zone_for
+from bot.engine.compute import Days
 from bot.engine.events import DeadlineDate
 from bot.engine.loader import load_flow_text
 from bot.engine.validate import validate
+from bot.i18n.format import format_value
+from bot.i18n.languages import LANGUAGES
 from bot.privacy.sealing import ChatSealer, SealError, load_or_create_key
 from bot.stats.report import Breakdown, StatsService
 from db.connection import make_db_engine
@@ -72,9 +76,26 @@ async def test_due_at_ten_in_almaty_not_at_ten_utc(runtime: Runtime) -> None:
     assert await reminders.queue_due() == 1
     (sealed, payload), = await outbox(runtime)
     assert sealed is not None and runtime.sealer.open(sealed) == CHAT
-    assert "31 декабря 2026" in payload and "1 день" in payload  # in the person's language
+    assert "31 декабря 2026" in payload and "завтра" in payload  # in the person's language
     assert await reminders.queue_due() == 0  # taken once
     assert await reminders.listing("key-1") == []  # deleted once queued
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_the_day_before_reads_tomorrow_and_on_the_day_today_in_every_language(runtime: Runtime,
+                                                                                   lang: str) -> None:
+    hands = Hands("2026-11-30T06:00:00+00:00")
+    reminders = service(runtime, hands)
+    await reminders.set("key-1", CHAT, lang, "work_permit", DEADLINE, 1)  # 1 day before
+    await reminders.set("key-2", CHAT + 1, lang, "stay", DeadlineDate("stay_end", dt.date(2026, 12, 30)), 1)
+    hands.set("2026-12-30T05:00:00+00:00")  # key-2's was due yesterday: the bot was down, it goes out on the day
+    assert await reminders.queue_due() == 2
+    tr = runtime.catalogs.get(lang)
+    sent = {json.loads(p)["text"] for _, p in await outbox(runtime)}
+    permit_end = next(t for t in sent if format_value(dt.date(2026, 12, 31), lang, tr) in t)
+    stay_end = next(t for t in sent if t != permit_end)
+    assert tr("tomorrow") in permit_end and format_value(Days(1), lang, tr) not in permit_end, permit_end
+    assert tr("today") in stay_end and format_value(Days(0), lang, tr) not in stay_end, stay_end
 
 
 async def test_a_reminder_past_its_date_is_dropped_never_sent(runtime: Runtime) -> None:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import textwrap
 from pathlib import Path
@@ -19,8 +20,10 @@ from babel.messages.pofile import read_po
 from bot.conversation.screens import Presenter
 from bot.engine.claims import FREE, free_numbers, states_facts, unsupported_free
 from bot.engine.contacts import load_contacts
-from bot.engine.events import Handoff
+from bot.engine.events import Handoff, Outcome
+from bot.engine.inputs import Choose, Text
 from bot.engine.registry import Registry, check_flows
+from bot.engine.runner import Engine
 from bot.engine.schema import HandoffNode, OutcomeNode
 from bot.i18n import texts
 from bot.i18n.catalogs import Catalogs
@@ -215,3 +218,28 @@ def test_every_cycle_answer_has_sources_the_footer_and_the_counsellor_button(reg
         screen = presenter.screens([event], tr)[-1]
         assert node.sources[0] in screen.text and tr(texts.RULES_CHANGE) in screen.text, f"{flow}/{node.id}"
         assert tr(texts.COUNSELLOR) in [b.label for b in screen.nav], f"{flow}/{node.id}"
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 6, 15), dt.date(2026, 12, 1)], ids=["old rules", "new rules"])
+def test_an_eaeu_citizen_is_never_told_to_get_a_work_permit(registry: Registry, today: dt.date) -> None:
+    # Citizens of EAEU countries need no work permit (brief A.2-EAEU) and cannot get the household
+    # one; working, their stay follows the contract (B.2).
+    engine = Engine(registry, lambda: today)
+    state, _ = engine.start("stay")
+    for step in (Choose(0), Choose(3), Text(f"{today - dt.timedelta(days=10):%d.%m.%Y}"), Choose(0)):
+        state, _ = engine.advance(state, step)  # EAEU, none of these documents, entered 10 days ago, no other visits
+    state, events = engine.advance(state, Choose(0))  # registered (or the host notified): yes
+    outcome = events[-1]
+    assert isinstance(outcome, Outcome) and "permit" not in outcome.text and "contract" in outcome.text, outcome.text
+    assert [d.kind for d in outcome.deadlines] == ["stay_end"]
+    assert "permit" not in texts.REMINDER_STAY_END  # the reminder of that day goes to EAEU citizens too
+
+
+def test_a_text_that_says_a_permit_lets_you_stay_cites_the_source_for_it(registry: Registry) -> None:
+    # "The stay follows the permit" is only implied by the permit's term (brief B.2, [S4] Korgan-Zan):
+    # every answer that tells someone a permit lets them stay on cites that source.
+    says_so = re.compile(r"get a permit|follows the permit", re.IGNORECASE)
+    missing = [f"{flow.id}/{node.id}" for flow in registry.flows.values() for node in flow.nodes
+               if isinstance(node, (OutcomeNode, HandoffNode)) and says_so.search(node.text)
+               and not any("Korgan-Zan" in s for s in node.sources)]
+    assert missing == []

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import iso_date, settings_from
+from bot.cli.common import clock_from, iso_date, settings_from
 
 
 def add_parser(sub: Any) -> None:
@@ -17,7 +16,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--out", help="the HTML file (default review-LANG.html), or the folder with --all")
     p.add_argument("--all", action="store_true", help="a pack for every language")
     p.add_argument("--apply", metavar="CSV", help="bring back a reviewer's exported marks")
-    p.add_argument("--today", type=iso_date, help="the date for amounts shown as examples (default today)")
+    p.add_argument("--today", type=iso_date, help="the date for amounts shown as examples (default: today in TIMEZONE)")
     p.set_defaults(func=run)
 
 
@@ -43,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     msgids = [str(m.id if isinstance(m.id, str) else m.id[0])
               for m in tools._read(tools.Paths(PROJECT_ROOT).template) if m.id]
-    today = args.today or dt.date.today()
+    today = clock_from(settings, args.today).today()
     for lang in langs:
         if args.all:
             folder = Path(args.out or "review")

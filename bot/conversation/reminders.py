@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.clock import Clock
-from bot.engine.compute import Days
+from bot.engine.compute import DaysFromToday
 from bot.engine.events import DeadlineDate
 from bot.i18n import texts
 from bot.i18n.catalogs import Catalogs, Translator
@@ -170,7 +170,7 @@ class ReminderService:
             tr = self.catalogs.get(row.lang)
             text = tr(MESSAGE.get(row.kind, texts.REMINDER_STAY_END)).format(
                 date=format_value(row.deadline, row.lang, tr),
-                days=format_value(Days((row.deadline - today).days), row.lang, tr))
+                days=format_value(DaysFromToday((row.deadline - today).days), row.lang, tr))
             payload: dict[str, Any] = {"text": text, "reply_markup": self.buttons(row, tr), "reminder": {
                 "user": row.user_key, "kind": row.kind, "counted": row.user_key in counted}}
             messages.append(OutboxRepository.prepared(lane_of(row.user_key), "sendMessage", payload,

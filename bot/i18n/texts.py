@@ -211,10 +211,13 @@ REMINDERS_LIST = N_("Your reminders:")
 REMINDERS_ITEM = N_("• {what}: {date}. I will write on: {days}.")
 REMINDERS_CANCEL = N_("✖ Cancel: {date}")
 REMINDERS_CANCELLED = N_("Cancelled: {what}, {date}. Nothing about it is kept.")
-REMINDER_STAY_END = N_("Reminder: your allowed stay in Kazakhstan ends on {date}, in {days}. Leave, or get a permit, before then.")
-REMINDER_REGISTRATION = N_("Reminder: register your address with the migration police by {date}, in {days}.")
-REMINDER_PERMIT_END = N_("Reminder: your permit for a labour immigrant ends on {date}, in {days}. Extend it before then.")
-REMINDER_PERMIT_PAYMENT = N_("Reminder: pay the tax for your permit for the next month by {date}, in {days}, "
+# {days}: when the date is, from the day the reminder arrives ("tomorrow", "today", "in 7 days").
+# The stay reminder goes to EAEU citizens too, who need no work permit: it does not tell to get one.
+REMINDER_STAY_END = N_("Reminder: your allowed stay in Kazakhstan ends on {date} ({days}). Leave by then; if you "
+                       "need to stay longer, talk to a counsellor first.")
+REMINDER_REGISTRATION = N_("Reminder: register your address with the migration police by {date} ({days}).")
+REMINDER_PERMIT_END = N_("Reminder: your permit for a labour immigrant ends on {date} ({days}). Extend it before then.")
+REMINDER_PERMIT_PAYMENT = N_("Reminder: pay the tax for your permit for the next month by {date} ({days}), "
                              "and then extend the permit.")
 REMINDER_TOPIC = N_("Open this topic again")
 REMINDER_DONE = N_("Done, stop reminding")

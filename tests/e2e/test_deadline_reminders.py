@@ -82,7 +82,7 @@ async def test_a_reminder_survives_a_restart_and_arrives_once_on_the_day(tg: Fak
     await started(tg, on_the_day)
     await tg.wait_for(lambda: len(reminders_to(tg, CHAT)) == 1, 20, what="the reminder")
     reminder = reminders_to(tg, CHAT)[0]
-    assert "your permit for a labour immigrant ends on December 31, 2026, in 7 days" in reminder["text"]
+    assert "your permit for a labour immigrant ends on December 31, 2026 (in 7 days)" in reminder["text"]
     buttons = [b["text"] for row in reminder["reply_markup"]["inline_keyboard"] for b in row]
     assert buttons == ["Open this topic again", "Done, stop reminding", "Talk to a counsellor"]
     assert await on_the_day.stop() == 0

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.engine.events import Handoff
+from bot.engine.inputs import Choose, Text
+from bot.engine.registry import Registry
+from bot.engine.runner import Engine
+from bot.engine.schema import InfoNode
 from bot.engine.stay_calc import EAEU, StayInputError, Visit, calculate
+from bot.engine.validate import successors
+
+from ..conftest import FIXED_TODAY
 
 D = dt.date
 MAX_EXAMPLES = 2000  # reported in the issue's closing note
@@ -126,3 +135,43 @@ def test_thirty_days_without_registration_never_after_the_last_day() -> None:
 def test_impossible_histories_are_refused(visits: list[Visit], entry: dt.date, today: dt.date, message: str) -> None:
     with pytest.raises(StayInputError, match=message):
         calculate("uz", visits, entry, today)
+
+
+# What a count in the stay topic shows, and the step that says how it was counted (issue 9: both
+# the entry and the exit day count, the safe reading of an unverified rule, "and say so").
+COUNTS = re.compile(r"\{(days_used|days_over|last_day|last_day_unregistered|until_last_day)\}")
+HOW_COUNTED = "The day you came and the day you left both count as full days."
+
+
+def test_every_count_the_stay_topic_tells_says_how_days_were_counted(registry: Registry) -> None:
+    nodes = {n.id: n for n in registry.flows["stay"].nodes}
+    seen: set[str] = set()
+    todo = [registry.flows["stay"].start]
+    told_without_saying = []
+    while todo:
+        node = nodes.get(todo.pop())
+        if node is None or node.id in seen:
+            continue
+        seen.add(node.id)
+        text = getattr(node, "text", "") or ""
+        if HOW_COUNTED in text:
+            continue  # paths through here have been told
+        following = [nodes[s] for s in successors(node) if s in nodes]
+        said_next = isinstance(node, InfoNode) and any(HOW_COUNTED in (getattr(f, "text", "") or "") for f in following)
+        if COUNTS.search(text) and not said_next:  # an info step is followed at once by the next one
+            told_without_saying.append(node.id)
+        todo.extend(successors(node))
+    assert told_without_saying == []
+
+
+def test_an_overstay_says_how_days_were_counted(engine: Engine) -> None:
+    state, _ = engine.start("stay")
+    for choice in (2, 4):  # Uzbekistan, no document
+        state, _ = engine.advance(state, Choose(choice - 1))
+    state, _ = engine.advance(state, Text(f"{FIXED_TODAY - dt.timedelta(days=20):%d.%m.%Y}"))
+    summer = (FIXED_TODAY - dt.timedelta(days=120), FIXED_TODAY - dt.timedelta(days=40))  # 81 days
+    state, _ = engine.advance(state, Text(f"{summer[0]:%d.%m.%Y}-{summer[1]:%d.%m.%Y}"))
+    state, events = engine.advance(state, Choose(0))  # no other visits
+    texts = [getattr(e, "text", "") for e in events]
+    assert isinstance(events[-1], Handoff) and events[-1].node == "over_limit"
+    assert any(HOW_COUNTED in t for t in texts[:-1]), texts

@@ -216,5 +216,5 @@ async def test_a_monthly_payer_can_be_reminded_of_the_next_payment(app: App, ses
     assert await on_the_day.queue_due() == 1
     async with app.runtime.db_engine.connect() as conn:
         payload = json.loads((await conn.execute(text("select payload from outbox"))).scalar_one())
-    assert payload["text"] == ("Reminder: pay the tax for your permit for the next month by December 20, 2026, "
-                               "in 7 days, and then extend the permit.")
+    assert payload["text"] == ("Reminder: pay the tax for your permit for the next month by December 20, 2026 "
+                               "(in 7 days), and then extend the permit.")

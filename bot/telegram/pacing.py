@@ -66,9 +66,10 @@ class PacingMiddleware(BaseRequestMiddleware):
             except TelegramRetryAfter as exc:
                 self.limiter.block(chat_id, exc.retry_after)
                 raise
+            finally:
+                if self.shared is not None:  # answered or failed: it counts for one more second
+                    await self.shared.sent(chat_id)
         self.limiter.sent(chat_id)  # a private chat's second runs from Telegram's answer
-        if self.shared is not None:
-            await self.shared.sent(chat_id)
         return result
 
     async def _wait_for_place(self, chat_id: int) -> None:

@@ -50,3 +50,34 @@ async def test_the_counsellors_group_gets_one_message_in_three_seconds_across_re
         replicas = [SharedLimits(url) for _ in range(3)]
         assert 1 <= await sent_within(replicas, [-1001234567890], 4.5) <= 2  # at 0 s and at 3 s, never a burst
 
+
+
+async def test_no_second_can_hold_more_than_30_messages_however_late_they_arrive() -> None:
+    """Telegram sees a message somewhere between the moment it leaves and its answer. Three
+    replicas send to new chats as fast as the shared limits let them, each request taking 50 ms:
+    when any message leaves, fewer than 30 others may have left and not yet been answered a
+    second ago, or a second could hold 31 of them (a 429 for every chat). A window of 30 a second
+    counted when messages leave broke this: 30 left at once, were answered 50 ms later, and the
+    next 30 left a second after leaving, while the first were still within their second."""
+    async with redis_database() as url:
+        replicas = [SharedLimits(url, global_per_second=30) for _ in range(3)]
+        spans: list[tuple[float, float]] = []  # (left, answered) of each message
+
+        async def replica(limits: SharedLimits, chats: range) -> None:
+            for chat in chats:
+                while (wait := await limits.take(chat)) > 0:
+                    await asyncio.sleep(wait)
+                left = time.time()
+                await asyncio.sleep(0.05)  # on its way to Telegram and back
+                spans.append((left, time.time()))
+                await limits.sent(chat)
+
+        try:
+            await asyncio.gather(*(replica(r, range(7000 + 100 * i, 7000 + 100 * i + 25))
+                                   for i, r in enumerate(replicas)))
+        finally:
+            for r in replicas:
+                await r.close()
+    assert len(spans) == 75
+    for left, _ in spans:
+        assert sum(a <= left < b + 1.0 for a, b in spans) <= 30

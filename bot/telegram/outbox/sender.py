@@ -112,7 +112,11 @@ class OutboxSender:
                     soonest = min(soonest, shared_wait)
                     continue
             self.limiter.record(row.chat_id)
-            await self._deliver(row)
+            try:
+                await self._deliver(row)
+            finally:
+                if self.shared is not None:  # answered or failed: it counts for one more second
+                    await self.shared.sent(row.chat_id)
             sent_any = True
         if sent_any:
             return 0.0
@@ -170,8 +174,6 @@ class OutboxSender:
                 await self._retry(row.id, utcnow() + dt.timedelta(seconds=delay), str(exc))
         else:
             self.limiter.sent(row.chat_id)  # its chat's gap runs from Telegram's answer
-            if self.shared is not None:
-                await self.shared.sent(row.chat_id)
             await self._done(row, result)
             self.delivered += 1
 

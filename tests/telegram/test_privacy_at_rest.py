@@ -66,6 +66,28 @@ async def test_after_forget_the_database_files_hold_nothing_of_the_person(privat
         assert trace not in blob, trace
 
 
+async def test_names_usernames_and_phone_numbers_never_reach_the_database_files(private_app: App,
+                                                                                tmp_path: Path) -> None:
+    """Handling needs the ids and what was written or pressed, not who the person is called: the
+    inbox kept each update whole, and while the bot ran its write-ahead log held the name and the
+    username of everyone who wrote (16 copies each after one short conversation)."""
+    session = private_app.bot.session
+    assert isinstance(session, RecordingSession)
+    m = Migrant(private_app, session, user_id=987654321, first_name="Canaryname", username="canary_user",
+                language_code="en")
+    await onboard(m, "English")
+    await m.press_button("No")
+    await m.update({"message": m._message(contact={"phone_number": "+77011234567", "first_name": "Canaryfriend",
+                                                   "last_name": "Canarysurname", "user_id": 555})})
+    await m.update({"message": m._message(text="hi", forward_origin={
+        "type": "user", "date": 1764150000, "sender_user": {"id": 556, "is_bot": False,
+                                                          "first_name": "Canaryboss", "username": "canary_boss"}})})
+    blob = on_disk(tmp_path / "data")  # the bot still runs: nothing was checkpointed or erased yet
+    for trace in (b"Canaryname", b"canary_user", b"Canaryfriend", b"Canarysurname", b"7011234567", b"Canaryboss",
+                  b"canary_boss"):
+        assert trace not in blob, trace
+
+
 async def test_the_data_folder_and_database_files_are_private(private_app: App, tmp_path: Path) -> None:
     session = private_app.bot.session
     assert isinstance(session, RecordingSession)

@@ -23,6 +23,8 @@ DATABASE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 MIN_SECRET = 16
 _HOURS = re.compile(r"^\s*(\d{2}:\d{2})\s*-\s*(\d{2}:\d{2})\s*$")
+_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")  # aiogram refuses anything else with a traceback
+_API_URL = re.compile(r"^https?://(\[[0-9A-Fa-f:.]+\]|[^/\s:\[\]]+)(:\d+)?(/\S*)?$")
 
 
 def parse_hours(text: str) -> tuple[dt.time, dt.time]:
@@ -88,9 +90,9 @@ class Settings(BaseSettings):
     case_remind_minutes: int = Field(default=30, gt=0)
     case_retention_days: int = Field(default=30, gt=0)
     # Telegram's limits for relayed messages; tests scale them up to run in seconds.
-    rate_private_per_second: float = 1.0
-    rate_group_per_minute: float = 20.0
-    rate_global_per_second: float = 30.0
+    rate_private_per_second: float = Field(default=1.0, gt=0)
+    rate_group_per_minute: float = Field(default=20.0, gt=0)
+    rate_global_per_second: float = Field(default=30.0, gt=0)
 
     # Reminders before a deadline: the hour they arrive (in TIMEZONE) and the check interval
     reminder_hour: int = Field(default=10, ge=0, le=23)
@@ -112,6 +114,26 @@ class Settings(BaseSettings):
     # /healthz, /readyz and /metrics on this port (off when unset; webhook mode serves them anyway)
     health_port: int | None = Field(default=None, ge=1, le=65535)
     health_host: str = "127.0.0.1"
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None  # the start says how to get one
+        if not _TOKEN.match(value.get_secret_value().strip()):
+            raise ValueError("expected the token @BotFather gives: the bot's number, a colon and 35 letters, digits, "
+                             "_ or -, e.g. 123456789:AAE...")
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("bot_api_url")
+    @classmethod
+    def _api_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None  # api.telegram.org
+        if not _API_URL.match(value.strip()):
+            raise ValueError("expected the address of a Bot API server, e.g. http://localhost:8081 (or leave it unset "
+                             "for api.telegram.org)")
+        return value.strip()
 
     @field_validator("working_hours")
     @classmethod

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from db.connection import private_folder
+
 PAGES_PER_STEP = 256  # small steps: the bot's writers wait at most one step for the lock
 
 
@@ -38,10 +40,11 @@ def backup_sqlite(source: Path, target: Path) -> int:
     target = target.resolve()
     if target == source.resolve():
         raise BackupError("the backup would overwrite the database itself")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
+        os.close(os.open(partial, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))  # as private as the database
         with contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)) as src, \
                 contextlib.closing(sqlite3.connect(partial)) as dst:
             src.backup(dst, pages=PAGES_PER_STEP)

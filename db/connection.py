@@ -100,12 +100,17 @@ def _sqlite_pragmas(db_engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` (and any missing parent) 0700; an existing one is left as it is."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for each in reversed(missing):
+        each.mkdir(mode=0o700, exist_ok=True)
+
+
 def private_file(path: Path) -> None:
     """The database file 0600 in a folder made 0700, created before SQLite opens it (its -wal and
     -shm files take the same mode): nobody but the bot's user reads the pseudonyms or the cases."""
-    missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
-    for folder in reversed(missing):
-        folder.mkdir(mode=0o700)
+    private_folder(path.parent)
     if not path.exists():
         os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
     for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):

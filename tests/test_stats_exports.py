@@ -134,3 +134,20 @@ async def test_median_answer_time_is_hidden_below_k_answered_cases(sessions: asy
         await session.commit()
     service = StatsService(UnitsOfWork(sessions), [], K, Clock.for_zone("Asia/Almaty"))
     assert await service.response_median(DAY, DAY) is None
+
+
+@pytest.mark.parametrize("action", ["summary", "chart", "export"])
+@pytest.mark.parametrize("period", [("0001-01-01", "9999-12-31"), ("2026-12-01", "2026-01-01")],
+                         ids=["0001-9999", "reversed"])
+def test_the_command_line_refuses_a_period_it_cannot_report_in_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], action: str, period: tuple[str, str]) -> None:
+    """/stats and /export refused these; the command line ended in an OverflowError traceback
+    (summary, chart, XLSX) or silently reported a reversed period."""
+    from bot.cli.main import main
+
+    code = main(["stats", action, "--from", period[0], "--to", period[1], "--out", str(tmp_path / "out"),
+                 "--database-url", f"sqlite+aiosqlite:///{tmp_path}/jol.sqlite"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "--from" in err and "--to" in err and period[0] in err
+    assert not (tmp_path / "out").exists()

@@ -35,10 +35,13 @@ def run(args: argparse.Namespace) -> int:
     from bot.engine.problems import FlowError
     from bot.telegram.app import MissingToken
     from bot.telegram.intake.webhook import WebhookConfigError
-    from bot.telegram.run import run_bot
+    from bot.telegram.run import StartRefused, run_bot
 
     try:
         return asyncio.run(run_bot(settings, webhook=args.webhook, role=args.role))
+    except StartRefused as exc:  # Telegram refused the token or the address: one line, like a wrong setting
+        print(exc, file=sys.stderr)
+        return 2
     except MissingToken as exc:
         print(exc, file=sys.stderr)
         return 2

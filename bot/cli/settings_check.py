@@ -98,9 +98,11 @@ def settings_for(args: argparse.Namespace) -> Settings:
 
 
 def check_data_dir(settings: Settings) -> None:
+    from db.connection import private_folder
+
     folder = settings.data_dir
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)  # 0700: the keys and the database live here
         probe = folder / ".jol-write-test"
         probe.write_bytes(b"ok")
         probe.unlink()
@@ -117,9 +119,11 @@ def check_database(settings: Settings) -> None:
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:":
             return
+        from db.connection import private_file
+
         path = Path(url.database)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(path)  # the folder 0700 and the file 0600 before SQLite creates it
             with contextlib.closing(sqlite3.connect(path, timeout=10)) as conn:
                 conn.execute("PRAGMA schema_version").fetchone()
         except (OSError, sqlite3.Error) as exc:

@@ -45,6 +45,10 @@ def run(args: argparse.Namespace) -> int:
     clock = clock_from(settings)
     last = args.to or clock.today()
     first = args.from_ or last - dt.timedelta(weeks=12)
+    if not build.reportable(first, last):  # the same limits as /stats and /export in Telegram
+        print(f"--from {first} --to {last} cannot be reported: expected the first day not after the last, at most "
+              f"{build.LONGEST_PERIOD_YEARS} years apart, in the years 2000-2999", file=sys.stderr)
+        return 2
     categories = sorted({name for flow in registry.flows.values() for name in flow.stats})
 
     async def main() -> int:

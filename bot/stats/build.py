@@ -19,6 +19,14 @@ STANDARD = (Breakdown("enquiries", ("flow",)), Breakdown("enquiries", ("flow", "
             Breakdown("outcomes", ("flow", "node")), Breakdown("handoffs", ("flow", "urgency")),
             Breakdown("enquiries", ("asker", "flow")), Breakdown("handoffs", ("asker", "urgency")),
             Breakdown("reminders_set", ("deadline",)), Breakdown("reminders_sent", ("deadline",)))
+LONGEST_PERIOD_YEARS = 10
+
+
+def reportable(first: dt.date, last: dt.date) -> bool:
+    """A period the statistics can report: in order, at most LONGEST_PERIOD_YEARS long, within the
+    years 2000-2999 (the weeks and day boundaries around 0001-01-01 or 9999-12-31 overflow)."""
+    return first <= last and (last - first).days <= LONGEST_PERIOD_YEARS * 366 and first.year >= 2000 \
+        and last.year <= 2999
 
 
 async def export(service: StatsService, first: dt.date, last: dt.date, breakdowns: Sequence[Breakdown], fmt: str,

@@ -78,6 +78,8 @@ class MigrantActions:
     async def ask_language(self, ctx: UpdateContext, campaign: str | None = None) -> None:
         if campaign:  # only a listed code is kept: a phone number or a name typed after /start is not
             await ctx.fsm.update_data(campaign=campaign if campaign in self.campaigns else UNKNOWN_CAMPAIGN)
+        if ctx.superseded:  # they acted after this (a /start handled again after a crash): that shows the step
+            return
         suggested = ctx.lang
         order = [suggested] + [code for code in self.languages if code != suggested]
         rows = [[InlineKeyboardButton(text=("✓ " if code == suggested else "") + native_name(code),
@@ -91,10 +93,13 @@ class MigrantActions:
         tr = self.catalogs.get(lang)
         reply = await self.conversations.set_language(ctx.key, lang)
         if reply is not None:  # a returning migrant: the step they were at, in the new language
-            await self._remove_buttons(ctx)
-            await self.send(ctx, reply)
+            if not ctx.superseded:
+                await self._remove_buttons(ctx)
+                await self.send(ctx, reply)
             return
         await ctx.fsm.update_data(lang=lang)
+        if ctx.superseded:  # already answered the notice (handled again after a crash), or chose again
+            return
         markup = InlineKeyboardMarkup(inline_keyboard=[
             [InlineKeyboardButton(text=tr(texts.CONSENT_YES), callback_data=Consent(counted=True).pack())],
             [InlineKeyboardButton(text=tr(texts.CONSENT_NO_STATS), callback_data=Consent(counted=False).pack())],

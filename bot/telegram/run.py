@@ -14,9 +14,11 @@ import gc
 import logging
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
+from aiogram.exceptions import TelegramNotFound, TelegramUnauthorizedError
 from aiohttp import web
 
 from bot.config import Settings
@@ -25,8 +27,52 @@ from bot.telegram.app import App, build_app
 from bot.telegram.health import add_routes, health_app
 from bot.telegram.intake.polling import ALLOWED_UPDATES, Poller, PollingStopped
 from bot.telegram.intake.webhook import check_secret, server_limits, webhook_app
+from bot.telegram.transient import is_transient
 
 log = logging.getLogger("jol")
+T = TypeVar("T")
+LONGEST_START_WAIT = 60.0  # seconds between tries while Telegram cannot be reached at start
+
+
+class StartRefused(Exception):
+    """Telegram refuses the bot at start (the token, or the Bot API address); the message is one line."""
+
+
+async def _at_start(settings: Settings, what: str, call: Callable[[], Awaitable[T]], stop: asyncio.Event) -> T | None:
+    """A start-up call to Telegram, tried until it answers. The network or Telegram away while the
+    server boots is transient, and nothing restarts a bot that exits (``make run``); a token or an
+    address that Telegram refuses is not, and is said in one line. None if stopped meanwhile."""
+    delay = 1.0
+    while not stop.is_set():
+        request = asyncio.ensure_future(call())  # the request's own retries (RetryMiddleware) come first
+        stopping = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({request, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not request.done():  # SIGTERM while waiting for Telegram
+            request.cancel()
+            return None
+        try:
+            return request.result()
+        except TelegramUnauthorizedError:
+            token = settings.bot_token.get_secret_value() if settings.bot_token else ""
+            raise StartRefused(f"BOT_TOKEN=(hidden, {len(token)} characters) is refused by Telegram (401 "
+                               "Unauthorized): expected the token @BotFather gave this bot (/mybots, API Token)") \
+                from None
+        except TelegramNotFound:
+            raise StartRefused(f"BOT_API_URL={settings.bot_api_url or 'https://api.telegram.org'!r} answers 404 to "
+                               f"{what}: expected the address of a Bot API server (unset for api.telegram.org) and "
+                               "the token @BotFather gave this bot") from None
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            log.warning("Telegram cannot be reached at start (%s: %s: %s); trying again in %.0f s", what,
+                        type(exc).__name__, str(exc)[:160], delay)
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=delay)
+        except TimeoutError:
+            pass
+        delay = min(LONGEST_START_WAIT, delay * 2)
+    return None
 
 
 @contextlib.contextmanager
@@ -126,25 +172,37 @@ async def _serve(app: App, webhook: bool, stop: asyncio.Event, role: str = "all"
     settings = app.settings
     webhook = webhook or role == "webhook"
     tasks = app.tasks  # each one logs its errors and starts again; one that dies fails /healthz
-    if role != "poller":
-        tasks.start("update worker", app.worker.run, stop)
-        tasks.start("daily purge", lambda stop: _purge_daily(app, stop), stop)
-        if app.sender is not None:
-            tasks.start("outbox sender", app.sender.run, stop)
-        if app.counselling is not None:
-            tasks.start("case reminders", lambda stop: _remind(app, stop), stop)
-        if app.reminders is not None and app.sender is not None:
-            tasks.start("deadline reminders", lambda stop: _reminders(app, stop), stop)
     health = app.health
     assert health is not None
     runners: list[web.AppRunner] = []
+    reached = False  # Telegram answered at start
     try:
         if settings.health_port is not None and not (webhook and settings.health_port == settings.webhook_port):
             runners.append(await _listen(health_app(health), settings.health_host, settings.health_port))
             log.info("health and metrics on http://%s:%s/ (healthz, readyz, metrics)", settings.health_host,
                      settings.health_port)
-        await app.set_commands()
-        me = await app.bot.get_me()
+        # Telegram first: while it cannot be reached, handling stored updates or sending the outbox
+        # would only use up their retries; a token it refuses stops the start in one line.
+        await _at_start(settings, "setMyCommands", app.set_commands, stop)
+        me = await _at_start(settings, "getMe", app.bot.get_me, stop)
+        if me is None:
+            return  # stopped while waiting for Telegram
+        reached = True
+        polling = not webhook and role in ("all", "poller")
+
+        def start_worker() -> None:
+            tasks.start("update worker", app.worker.run, stop)
+
+        if role != "poller":
+            if not polling:
+                start_worker()
+            tasks.start("daily purge", lambda stop: _purge_daily(app, stop), stop)
+            if app.sender is not None:
+                tasks.start("outbox sender", app.sender.run, stop)
+            if app.counselling is not None:
+                tasks.start("case reminders", lambda stop: _remind(app, stop), stop)
+            if app.reminders is not None and app.sender is not None:
+                tasks.start("deadline reminders", lambda stop: _reminders(app, stop), stop)
         if role == "worker":
             log.info("@%s: handling the updates other replicas store", me.username)
             health.ready = True
@@ -156,16 +214,20 @@ async def _serve(app: App, webhook: bool, stop: asyncio.Event, role: str = "all"
             server = webhook_app(app.inbox, app.worker, secret, settings.webhook_path, app.liveness)
             add_routes(server, health, healthz=False)  # webhook_app has /healthz
             runners.append(await _listen(server, settings.webhook_host, settings.webhook_port))
-            await app.bot.set_webhook(settings.webhook_url, secret_token=secret,
-                                      allowed_updates=list(ALLOWED_UPDATES))
+            url = settings.webhook_url
+            await _at_start(settings, "setWebhook", lambda: app.bot.set_webhook(
+                url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES)), stop)
             log.info("@%s is receiving updates by webhook on port %s", me.username, settings.webhook_port)
             health.ready = True
             await stop.wait()
         else:
-            await app.bot.delete_webhook(drop_pending_updates=False)
+            await _at_start(settings, "deleteWebhook", lambda: app.bot.delete_webhook(drop_pending_updates=False), stop)
             log.info("@%s is polling for updates", me.username)
             health.ready = True
-            await Poller(app.bot, app.inbox, app.worker, timeout=settings.polling_timeout).run(stop)
+            # The worker starts once what Telegram held is stored: an update a crash left unfinished
+            # then knows whether its person has acted since (and need not show its step again).
+            await Poller(app.bot, app.inbox, app.worker, timeout=settings.polling_timeout).run(
+                stop, caught_up=start_worker if role == "all" else None)
     finally:
         health.ready = False
         stop.set()  # no new updates are taken from here on
@@ -174,7 +236,7 @@ async def _serve(app: App, webhook: bool, stop: asyncio.Event, role: str = "all"
         if not finished:
             log.warning("stopped with updates still being handled; at the next start each shows its person "
                         "the current step")
-        if app.sender is not None and not await app.sender.flush(settings.shutdown_timeout / 2):
+        if reached and app.sender is not None and not await app.sender.flush(settings.shutdown_timeout / 2):
             log.warning("stopped with messages still in the outbox; they will be sent at the next start")
         for runner in runners:
             await runner.cleanup()

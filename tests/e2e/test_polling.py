@@ -101,3 +101,14 @@ async def test_missing_token_explains_what_to_do(tmp_path) -> None:
     assert await process.exited() == 2
     out = process.output()
     assert "BOT_TOKEN is not set" in out and "@BotFather" in out and "make demo" in out
+
+
+async def test_a_token_telegram_refuses_is_one_line_and_exit_2(tg: FakeTelegram, tmp_path) -> None:
+    """It used to end in aiogram's TelegramUnauthorizedError traceback."""
+    process = BotProcess(tg.base_url, tmp_path, BOT_TOKEN="123456:WRONG-token-abcdefghijklmnopqrstuvwxyz")
+    process.start()
+    assert await process.exited(60) == 2
+    out = process.output()
+    lines = [line for line in out.splitlines() if line.strip() and not line.startswith("--- start")]
+    assert "Traceback" not in out and "WRONG-token" not in out
+    assert len(lines) == 1 and lines[0].startswith("BOT_TOKEN=(hidden") and "401" in lines[0], out

@@ -66,6 +66,28 @@ async def test_after_forget_the_database_files_hold_nothing_of_the_person(privat
         assert trace not in blob, trace
 
 
+async def test_names_usernames_and_phone_numbers_never_reach_the_database_files(private_app: App,
+                                                                                tmp_path: Path) -> None:
+    """Handling needs the ids and what was written or pressed, not who the person is called: the
+    inbox kept each update whole, and while the bot ran its write-ahead log held the name and the
+    username of everyone who wrote (16 copies each after one short conversation)."""
+    session = private_app.bot.session
+    assert isinstance(session, RecordingSession)
+    m = Migrant(private_app, session, user_id=987654321, first_name="Canaryname", username="canary_user",
+                language_code="en")
+    await onboard(m, "English")
+    await m.press_button("No")
+    await m.update({"message": m._message(contact={"phone_number": "+77011234567", "first_name": "Canaryfriend",
+                                                   "last_name": "Canarysurname", "user_id": 555})})
+    await m.update({"message": m._message(text="hi", forward_origin={
+        "type": "user", "date": 1764150000, "sender_user": {"id": 556, "is_bot": False,
+                                                          "first_name": "Canaryboss", "username": "canary_boss"}})})
+    blob = on_disk(tmp_path / "data")  # the bot still runs: nothing was checkpointed or erased yet
+    for trace in (b"Canaryname", b"canary_user", b"Canaryfriend", b"Canarysurname", b"7011234567", b"Canaryboss",
+                  b"canary_boss"):
+        assert trace not in blob, trace
+
+
 async def test_the_data_folder_and_database_files_are_private(private_app: App, tmp_path: Path) -> None:
     session = private_app.bot.session
     assert isinstance(session, RecordingSession)
@@ -128,3 +150,35 @@ async def test_messages_waiting_in_the_outbox_hold_the_chat_id_only_sealed(priva
     blob = on_disk(tmp_path / "data")
     assert b"my employer keeps" not in blob  # the relayed text itself never touches the database
     assert not holds_chat_id(blob, CHAT)
+
+
+def test_the_start_command_makes_the_folders_and_files_private(tmp_path: Path) -> None:
+    """The settings check at start made DATA_DIR (and the database's folder) before the database
+    code could, with the default 0755: the test above, which builds the app directly, never saw it."""
+    import os
+    import subprocess
+    import sys
+
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "DATA_DIR": str(tmp_path / "data"),
+           "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/db/jol.sqlite"}
+    result = subprocess.run([sys.executable, "-m", "bot", "console", "--lang", "en"], input="q\n", env=env,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    for folder in (tmp_path / "data", tmp_path / "db"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    files = [f for f in (tmp_path / "db").iterdir()] + [f for f in (tmp_path / "data").iterdir()]
+    assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files), \
+        {f.name: oct(f.stat().st_mode) for f in files}
+
+
+def test_a_backup_is_as_private_as_the_database(tmp_path: Path) -> None:
+    import sqlite3
+
+    from db.backup import backup_sqlite
+
+    source = tmp_path / "jol.sqlite"
+    with sqlite3.connect(source) as db:
+        db.execute("create table t (x)")
+    backup_sqlite(source, tmp_path / "backups" / "copy.sqlite")
+    assert stat.S_IMODE((tmp_path / "backups").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "backups" / "copy.sqlite").stat().st_mode) == 0o600

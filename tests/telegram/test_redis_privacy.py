@@ -33,3 +33,26 @@ async def test_fsm_keys_in_redis_are_pseudonymous_and_expire(tmp_path: Path) -> 
             assert all([await redis.ttl(k) > 0 for k in keys])
         finally:
             await app.close()
+
+
+async def test_forget_erases_the_persons_fsm_keys_in_redis(tmp_path: Path) -> None:
+    async with redis_database() as redis_url:
+        settings = Settings(bot_token="123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz",
+                            database_url=f"sqlite+aiosqlite:///{tmp_path}/jol.sqlite", redis_url=redis_url,
+                            data_dir=tmp_path, pseudonym_secret="test-secret-of-enough-length",
+                            _env_file=None)  # type: ignore[call-arg]
+        app = await build_app(settings, Clock.fixed(TODAY))
+        session = RecordingSession()
+        app.bot.session = session
+        try:
+            m = Migrant(app, session, user_id=987654321, language_code="en")
+            await m.send("/start")
+            await m.press_button("English")
+            await m.send("/forget")  # the question's token waits in the FSM data
+            redis = app.dispatcher.storage.redis  # type: ignore[attr-defined]
+            assert await redis.keys("fsm:*")
+            await m.press_button("Yes, erase")
+            assert "no longer keeps anything about you" in session.texts()[-1]
+            assert await redis.keys("fsm:*") == []
+        finally:
+            await app.close()

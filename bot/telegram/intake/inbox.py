@@ -32,6 +32,36 @@ class Pending:
 
 
 MAX_ID = 2 ** 63  # update ids and Telegram ids fit in a signed 64-bit column
+# Who a migrant is called, and phone numbers they share: handling never needs them, so the inbox
+# never keeps them (a counsellor's name in the group is kept: a claim shows who took the case).
+# The fields the Bot API types require are kept empty, the others dropped.
+_BLANKED = ("first_name", "phone_number")
+_DROPPED = ("last_name", "username", "vcard")
+_CHAT_EVENTS = ("message", "edited_message")
+
+
+def _private(raw: dict[str, Any]) -> bool:
+    """Whether the update comes from a private chat (a migrant), not the counsellors' group."""
+    for name in _CHAT_EVENTS:
+        event = raw.get(name)
+        if isinstance(event, dict):
+            chat = event.get("chat")
+            return not isinstance(chat, dict) or chat.get("type") == "private"
+    query = raw.get("callback_query")
+    if isinstance(query, dict) and isinstance(query.get("message"), dict):
+        chat = query["message"].get("chat")
+        return not isinstance(chat, dict) or chat.get("type") == "private"
+    return True
+
+
+def _without_names(value: Any) -> Any:
+    """A copy without names, usernames and phone numbers, at any depth (the sender, the chat, a
+    forwarded message's author, a shared contact)."""
+    if isinstance(value, dict):
+        return {k: "" if k in _BLANKED else _without_names(v) for k, v in value.items() if k not in _DROPPED}
+    if isinstance(value, list):
+        return [_without_names(v) for v in value]
+    return value
 
 
 class BadUpdate(ValueError):
@@ -77,6 +107,11 @@ class Inbox:
 
     def check(self, raw: Any) -> tuple[int, str, str]:
         """(update_id, key, payload) of an update the inbox can keep; BadUpdate otherwise."""
+        update_id, key, kept = self.kept(raw)
+        return update_id, key, json.dumps(kept, ensure_ascii=False)
+
+    def kept(self, raw: Any) -> tuple[int, str, dict[str, Any]]:
+        """(update_id, key, the update as kept: without a migrant's names); BadUpdate otherwise."""
         if not isinstance(raw, dict):
             raise BadUpdate(None, "not a JSON object")
         update_id = raw.get("update_id")
@@ -84,13 +119,13 @@ class Inbox:
             raise BadUpdate(None, "update_id is not an integer Telegram could send")
         try:
             key = self.key_of(raw)
-            payload = json.dumps(raw, ensure_ascii=False)
-            payload.encode("utf-8")
+            kept = _without_names(raw) if _private(raw) else raw
+            json.dumps(kept, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:
             raise BadUpdate(update_id, "text that is not valid Unicode (a lone surrogate)") from None
         except (ValueError, TypeError, RecursionError) as exc:
             raise BadUpdate(update_id, f"malformed ({type(exc).__name__})") from None
-        return update_id, key, payload
+        return update_id, key, kept
 
     async def store(self, raws: list[dict[str, Any]]) -> int:
         """Keep the updates that can be kept; skip (and log) the ones that cannot, so one broken
@@ -104,12 +139,12 @@ class Inbox:
         kept: dict[int, tuple[str, dict[str, Any]]] = {}
         for raw in raws:
             try:
-                update_id, key, payload = self.check(raw)
+                update_id, key, update = self.kept(raw)
             except BadUpdate as bad:
                 log.error("update %s skipped: %s", bad.update_id, bad.reason)
                 continue
-            rows.append((update_id, key, payload))
-            kept.setdefault(update_id, (key, raw))
+            rows.append((update_id, key, json.dumps(update, ensure_ascii=False)))
+            kept.setdefault(update_id, (key, update))  # handled as it is kept, whether from memory or not
         if not rows:
             return []
         async with self.unit_of_work() as uow:

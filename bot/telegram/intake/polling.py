@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from aiogram import Bot
@@ -47,11 +48,15 @@ class Poller:
         self.timeout = timeout
         self.max_backoff = max_backoff
 
-    async def run(self, stop: asyncio.Event) -> None:
+    async def run(self, stop: asyncio.Event, caught_up: Callable[[], object] | None = None) -> None:
+        """Poll until ``stop``. ``caught_up`` is called once, when what Telegram held at the start
+        is stored (the first poll does not wait): the worker starts then, so that an update left
+        unfinished by a crash knows whether its person has acted since."""
         offset = await self.inbox.next_offset()
         delay = 0.5
+        first = True
         while not stop.is_set():
-            request = asyncio.ensure_future(self._fetch(offset))
+            request = asyncio.ensure_future(self._fetch(offset, 0 if first else self.timeout))
             stopping = asyncio.ensure_future(stop.wait())
             await asyncio.wait({request, stopping}, return_when=asyncio.FIRST_COMPLETED)
             stopping.cancel()
@@ -86,10 +91,14 @@ class Poller:
                     continue
                 offset = max(int(u["update_id"]) for u in updates if isinstance(u.get("update_id"), int)) + 1
             delay = 0.5
+            if first:
+                first = False
+                if caught_up is not None:
+                    caught_up()
 
-    async def _fetch(self, offset: int | None) -> list[dict[str, Any]]:
-        method = GetRawUpdates(offset=offset, timeout=self.timeout, allowed_updates=list(ALLOWED_UPDATES))
-        updates: list[dict[str, Any]] = await self.bot(method, request_timeout=self.timeout + 15)  # type: ignore[arg-type]
+    async def _fetch(self, offset: int | None, timeout: int) -> list[dict[str, Any]]:
+        method = GetRawUpdates(offset=offset, timeout=timeout, allowed_updates=list(ALLOWED_UPDATES))
+        updates: list[dict[str, Any]] = await self.bot(method, request_timeout=timeout + 15)  # type: ignore[arg-type]
         return updates
 
     @staticmethod

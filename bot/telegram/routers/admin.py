@@ -20,7 +20,6 @@ from bot.stats import build
 from bot.stats.report import StatsService
 
 PERIOD_WEEKS = 12
-LONGEST_PERIOD_YEARS = 10
 
 
 class IsAdmin(Filter):
@@ -56,13 +55,11 @@ def _period(command: CommandObject | None, today: dt.date) -> tuple[dt.date, dt.
     except ValueError:
         last = today
         first = last - dt.timedelta(weeks=PERIOD_WEEKS)
-    if first > last or (last - first).days > LONGEST_PERIOD_YEARS * 366 or first.year < 2000 or last.year > 2999:
-        return None
-    return first, last
+    return (first, last) if build.reportable(first, last) else None
 
 
 async def _refuse_period(message: Message, stats_tr: Translator) -> None:
-    await message.reply(stats_tr(texts.STATS_BAD_PERIOD).format(years=LONGEST_PERIOD_YEARS))
+    await message.reply(stats_tr(texts.STATS_BAD_PERIOD).format(years=build.LONGEST_PERIOD_YEARS))
 
 
 async def export(message: Message, command: CommandObject, stats: StatsService, stats_tr: Translator) -> None:

@@ -18,7 +18,7 @@ from bot.engine.search import FlowIndex
 from bot.engine.state import State
 from bot.i18n.catalogs import Catalogs
 from bot.stats.recorder import StatsRecorder
-from db.models import Conversation
+from db.repositories.conversations import ConversationRecord
 from db.unit_of_work import UnitOfWork, UnitsOfWork
 
 
@@ -55,7 +55,7 @@ class ConversationService:
             await self._record(uow, events, state, row)
         return Reply(state, events, lang)
 
-    async def _record(self, uow: UnitOfWork, events: list[Event], state: State, row: Conversation | None) -> None:
+    async def _record(self, uow: UnitOfWork, events: list[Event], state: State, row: ConversationRecord | None) -> None:
         if self.recorder is None or row is None:
             return
         await self.recorder.record(uow.stats, events, state.answers, lang=row.lang,

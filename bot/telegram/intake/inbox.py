@@ -107,11 +107,12 @@ class Inbox:
 
     def check(self, raw: Any) -> tuple[int, str, str]:
         """(update_id, key, payload) of an update the inbox can keep; BadUpdate otherwise."""
-        update_id, key, kept = self.kept(raw)
-        return update_id, key, json.dumps(kept, ensure_ascii=False)
+        update_id, key, _kept, payload = self.kept(raw)
+        return update_id, key, payload
 
-    def kept(self, raw: Any) -> tuple[int, str, dict[str, Any]]:
-        """(update_id, key, the update as kept: without a migrant's names); BadUpdate otherwise."""
+    def kept(self, raw: Any) -> tuple[int, str, dict[str, Any], str]:
+        """(update_id, key, the update as kept: without a migrant's names, and as the JSON stored);
+        BadUpdate otherwise."""
         if not isinstance(raw, dict):
             raise BadUpdate(None, "not a JSON object")
         update_id = raw.get("update_id")
@@ -120,12 +121,13 @@ class Inbox:
         try:
             key = self.key_of(raw)
             kept = _without_names(raw) if _private(raw) else raw
-            json.dumps(kept, ensure_ascii=False).encode("utf-8")
+            payload = json.dumps(kept, ensure_ascii=False)
+            payload.encode("utf-8")
         except UnicodeEncodeError:
             raise BadUpdate(update_id, "text that is not valid Unicode (a lone surrogate)") from None
         except (ValueError, TypeError, RecursionError) as exc:
             raise BadUpdate(update_id, f"malformed ({type(exc).__name__})") from None
-        return update_id, key, kept
+        return update_id, key, kept, payload
 
     async def store(self, raws: list[dict[str, Any]]) -> int:
         """Keep the updates that can be kept; skip (and log) the ones that cannot, so one broken
@@ -139,11 +141,11 @@ class Inbox:
         kept: dict[int, tuple[str, dict[str, Any]]] = {}
         for raw in raws:
             try:
-                update_id, key, update = self.kept(raw)
+                update_id, key, update, payload = self.kept(raw)
             except BadUpdate as bad:
                 log.error("update %s skipped: %s", bad.update_id, bad.reason)
                 continue
-            rows.append((update_id, key, json.dumps(update, ensure_ascii=False)))
+            rows.append((update_id, key, payload))
             kept.setdefault(update_id, (key, update))  # handled as it is kept, whether from memory or not
         if not rows:
             return []

@@ -62,7 +62,7 @@ class SharedLimits:
         self.group_spacing = RateLimitItemPerSecond(1, max(1, math.ceil(60 / max(1.0, group_per_minute))))
         self.overall_count = max(1, int(global_per_second))
         self.overall_key = f"{PREFIX}:overall"
-        self._tokens: dict[int, str] = {}  # the message on its way to each chat, from this replica
+        self._tokens: dict[int, list[str]] = {}  # the messages on their way to each chat, from this replica
         self.private_gap = 1.01 / private_per_second
         from redis.asyncio import Redis  # only with REDIS_URL: a bot on one machine never loads it
 
@@ -96,7 +96,7 @@ class SharedLimits:
                 return await self._wait(item, *keys)
         if chat_id > 0:
             await self._mark(chat_id)  # on its way: the next waits for this one's answer
-        self._tokens[chat_id] = token
+        self._tokens.setdefault(chat_id, []).append(token)
         return 0.0
 
     async def close(self) -> None:
@@ -106,8 +106,11 @@ class SharedLimits:
         """Telegram answered the message to ``chat_id`` (or it failed; Telegram may have counted it
         anyway): it counts in the overall limit for one more second, and the chat's next message
         waits a second from now."""
-        token = self._tokens.pop(chat_id, None)
-        if token is not None:
+        waiting = self._tokens.get(chat_id)
+        if waiting:  # a reply and the outbox may both be on their way to one person: oldest first
+            token = waiting.pop(0)
+            if not waiting:
+                del self._tokens[chat_id]
             await self.redis.zadd(self.overall_key, {token: time.time() + MARGIN}, xx=True)
         if chat_id > 0:
             await self._mark(chat_id)
